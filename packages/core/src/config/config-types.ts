@@ -1,0 +1,63 @@
+import type { SinkSpec } from '../plugin/sink.js';
+import type { SourceSpec } from '../plugin/source.js';
+
+/** A duration: milliseconds as a number, or a string such as `150s`, `2m`, `500ms`, `1h`. */
+export type Duration = number | `${number}${'ms' | 's' | 'm' | 'h'}`;
+
+export type BackoffConfig =
+  | { readonly constant: Duration }
+  | { readonly exponential: { readonly initial: Duration; readonly max: Duration } };
+
+export interface PolicyConfig {
+  readonly retry?: {
+    /** Calls in all, the first included (tenacity's `stop_after_attempt`). Default 5. */
+    readonly attempts?: number;
+    /** Default `{ constant: '150s' }`. */
+    readonly backoff?: BackoffConfig;
+  };
+  /** Calls in flight at once per source instance. Default 1. */
+  readonly bulkhead?: number;
+}
+
+export interface TransformContext {
+  readonly pipeline: string;
+  readonly partition: string;
+}
+
+export interface PipelineConfig<R = unknown, T = R> {
+  readonly source: SourceSpec<R>;
+  readonly partitions: readonly string[];
+  readonly sink: SinkSpec<T> | SinkSpec<unknown>;
+  /** A concurrency group declared in `concurrency.groups`. */
+  readonly group?: string;
+  readonly policy?: PolicyConfig;
+  /** Maps each record; return `undefined` to drop it. */
+  readonly transform?: (record: R, context: TransformContext) => T | undefined | Promise<T | undefined>;
+  readonly description?: string;
+}
+
+export interface ConcurrencyConfig {
+  /** Tasks running at once across the whole run. Default 1. */
+  readonly limit?: number;
+  /** Tasks running at once per group, across every pipeline in the group. */
+  readonly groups?: Readonly<Record<string, number>>;
+}
+
+export interface EtlConfig<P extends Record<string, unknown> = Record<string, unknown>> {
+  readonly concurrency?: ConcurrencyConfig;
+  readonly pipelines: { readonly [K in keyof P]: PipelineConfig<P[K], unknown> };
+  /** Default retry/bulkhead policy for every pipeline that sets none. */
+  readonly policy?: PolicyConfig;
+}
+
+/** What an `etl.config.*` file may export: the config, a promise of it, or a function returning either. */
+export type ConfigExport = EtlConfig | Promise<EtlConfig> | (() => EtlConfig | Promise<EtlConfig>);
+
+/** Gives the config its types; returns its argument unchanged. */
+export function defineConfig<P extends Record<string, unknown>>(config: EtlConfig<P>): EtlConfig<P>;
+export function defineConfig<P extends Record<string, unknown>>(
+  config: () => EtlConfig<P> | Promise<EtlConfig<P>>,
+): () => EtlConfig<P> | Promise<EtlConfig<P>>;
+export function defineConfig(config: unknown): unknown {
+  return config;
+}

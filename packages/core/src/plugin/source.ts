@@ -1,0 +1,74 @@
+import type { OptionsOf, OptionsSchema } from './options-schema.js';
+
+/** One page of records and the cursor of the next page (absent on the last page). */
+export interface SourcePage<R> {
+  readonly records: readonly R[];
+  readonly cursor?: string | undefined;
+}
+
+export interface FetchPageRequest {
+  readonly pipeline: string;
+  readonly partition: string;
+  /** Absent for the first page. */
+  readonly cursor: string | undefined;
+  /** Aborted when the run is cancelled; pass it to every network call. */
+  readonly signal: AbortSignal;
+}
+
+/** A live source, created once per factory call and shared by every task that uses that factory value. */
+export interface SourceInstance<R> {
+  fetchPage(request: FetchPageRequest): Promise<SourcePage<R>>;
+  /** Classifies a failed call: true = worth retrying under the pipeline policy. Default: every error but an abort. */
+  isRetryable?(error: unknown): boolean;
+  close?(): Promise<void>;
+}
+
+/** A problem found in options or partitions by a plugin's own checks (beyond its JSON Schema). */
+export interface PluginProblem {
+  /** Dotted path inside the options (`key`), or empty for the whole value. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export interface SourceDefinition<S, R, O = OptionsOf<S>> {
+  /** A stable, package-like name, e.g. `atproto.authorFeed`. */
+  readonly name: string;
+  readonly options: S;
+  /** Checks beyond the schema, run by `etl validate`; must not touch the network. */
+  check?(options: O): readonly PluginProblem[];
+  /** Checks one partition value (e.g. "is this an actor handle or DID"); returns a problem message or nothing. */
+  checkPartition?(partition: string, options: O): string | undefined;
+  create(options: O): SourceInstance<R> | Promise<SourceInstance<R>>;
+}
+
+export const SOURCE_SPEC = 'etl.source' as const;
+
+/**
+ * What a source factory returns and the config holds: the definition plus the user's options,
+ * not yet validated. Options are validated against the schema when the config is loaded, so that all
+ * problems can be reported together with their config paths.
+ */
+export interface SourceSpec<R = unknown> {
+  readonly kind: typeof SOURCE_SPEC;
+  readonly definition: SourceDefinition<OptionsSchema, R, unknown>;
+  readonly options: unknown;
+}
+
+export type SourceFactory<S, R> = ((options: OptionsOf<S>) => SourceSpec<R>) & {
+  readonly definition: SourceDefinition<S, R>;
+};
+
+/** Declares a source plugin; returns the factory users call in their config. */
+export function defineSource<const S extends object, R>(definition: SourceDefinition<S, R>): SourceFactory<S, R> {
+  const factory = (options: OptionsOf<S>): SourceSpec<R> => ({
+    kind: SOURCE_SPEC,
+    definition: definition as unknown as SourceDefinition<OptionsSchema, R, unknown>,
+    options,
+  });
+  // Built untyped: checking this assignment against a generic S makes the schema-to-type mapping explode.
+  return Object.assign(factory as object, { definition: definition as unknown }) as SourceFactory<S, R>;
+}
+
+export function isSourceSpec(value: unknown): value is SourceSpec {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === SOURCE_SPEC;
+}
