@@ -32,3 +32,28 @@ export type {
 } from './plugin/sink.js';
 export type { OptionsOf, OptionsSchema } from './plugin/options-schema.js';
 export { EtlError, isAbortError } from './errors/etl-error.js';
+export { UsageError } from './errors/usage-error.js';
+export { ConfigError, formatProblem } from './config/config-error.js';
+export type { ConfigProblem } from './config/config-error.js';
+export { loadConfig, CONFIG_SEARCH_PLACES } from './config/load-config.js';
+export type { LoadConfigOptions, LoadedConfig } from './config/load-config.js';
+export { validateConfig } from './config/validate-config.js';
+export type { ResolvedBackoff, ResolvedConfig, ResolvedPipeline, ResolvedPolicy } from './config/resolved-config.js';
+export { DEFAULT_POLICY, DEFAULT_CONCURRENCY_LIMIT } from './config/resolved-config.js';
+export { durationToMs, formatClock } from './config/duration.js';
+export { planTasks } from './plan/plan-tasks.js';
+export type { PlannedTask, TaskSelection } from './plan/plan-tasks.js';
+export { runPipelines } from './run/run-pipelines.js';
+export type { RunOptions } from './run/run-pipelines.js';
+export { CursorLoopError } from './run/task-runner.js';
+export type {
+  ErrorInfo,
+  RunEvent,
+  RunEventListener,
+  RunEventType,
+  RunSummary,
+  TaskRef,
+  TaskStatus,
+  TaskSummary,
+} from './events/run-events.js';
+export { redactOptions } from './secrets/secret-values.js';

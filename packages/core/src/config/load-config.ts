@@ -1,0 +1,125 @@
+import { relative, resolve, isAbsolute } from 'node:path';
+import { existsSync } from 'node:fs';
+import { cosmiconfig, type Loader } from 'cosmiconfig';
+import { createJiti } from 'jiti';
+import { ConfigError } from './config-error.js';
+import type { ResolvedConfig } from './resolved-config.js';
+import { validateConfig } from './validate-config.js';
+
+const MODULE_NAME = 'etl';
+
+/** Where `etl` looks for a config, in this order, in the working directory and up to the project root. */
+export const CONFIG_SEARCH_PLACES = [
+  'package.json',
+  `.${MODULE_NAME}rc`,
+  `.${MODULE_NAME}rc.json`,
+  `.${MODULE_NAME}rc.yaml`,
+  `.${MODULE_NAME}rc.yml`,
+  `.${MODULE_NAME}rc.ts`,
+  `.${MODULE_NAME}rc.mts`,
+  `.${MODULE_NAME}rc.js`,
+  `.${MODULE_NAME}rc.mjs`,
+  `.${MODULE_NAME}rc.cjs`,
+  `${MODULE_NAME}.config.ts`,
+  `${MODULE_NAME}.config.mts`,
+  `${MODULE_NAME}.config.cts`,
+  `${MODULE_NAME}.config.js`,
+  `${MODULE_NAME}.config.mjs`,
+  `${MODULE_NAME}.config.cjs`,
+  `${MODULE_NAME}.config.json`,
+  `${MODULE_NAME}.config.yaml`,
+  `${MODULE_NAME}.config.yml`,
+];
+
+export interface LoadConfigOptions {
+  /** An explicit config file (`--config`); otherwise the search places are tried from `cwd`. */
+  readonly configFile?: string | undefined;
+  readonly cwd?: string | undefined;
+}
+
+export interface LoadedConfig {
+  readonly config: ResolvedConfig;
+  /** Absolute path of the file. */
+  readonly filepath: string;
+}
+
+/**
+ * TS and JS configs go through jiti: no build step, and workspace packages or npm plugins imported by
+ * the config resolve like any Node import. Node 20 cannot `import()` a `.ts` file itself.
+ */
+const moduleLoader: Loader = async (filepath) => {
+  const jiti = createJiti(filepath, { interopDefault: true, moduleCache: false, fsCache: false });
+  const mod = await jiti.import<Record<string, unknown>>(filepath);
+  if (!mod || !('default' in mod) || mod.default === undefined) {
+    throw new ConfigError([{ file: displayPath(filepath), path: '', message: 'has no default export; expected `export default defineConfig({ ... })`' }]);
+  }
+  return mod.default;
+};
+
+/** Finds, loads, validates and resolves the config. Every failure is a ConfigError (exit code 2). */
+export async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig> {
+  const cwd = options.cwd ?? process.cwd();
+  const explorer = cosmiconfig(MODULE_NAME, {
+    searchPlaces: CONFIG_SEARCH_PLACES,
+    searchStrategy: 'project',
+    cache: false,
+    loaders: {
+      '.ts': moduleLoader,
+      '.mts': moduleLoader,
+      '.cts': moduleLoader,
+      '.js': moduleLoader,
+      '.mjs': moduleLoader,
+      '.cjs': moduleLoader,
+    },
+  });
+
+  let result: Awaited<ReturnType<typeof explorer.load>>;
+  const explicit = options.configFile ? (isAbsolute(options.configFile) ? options.configFile : resolve(cwd, options.configFile)) : undefined;
+  try {
+    if (explicit) {
+      if (!existsSync(explicit)) {
+        throw new ConfigError([{ file: displayPath(explicit, cwd), path: '', message: 'config file not found' }]);
+      }
+      result = await explorer.load(explicit);
+    } else {
+      result = await explorer.search(cwd);
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    const file = explicit ?? findFileInMessage(error) ?? 'config';
+    throw new ConfigError([{ file: displayPath(file, cwd), path: '', message: `cannot be loaded: ${describeLoadError(error)}` }], { cause: error });
+  }
+  if (!result) {
+    throw new ConfigError([{
+      file: displayPath(cwd, cwd) || '.',
+      path: '',
+      message: `no config found; create etl.config.ts (or pass --config <file>). Looked for: ${CONFIG_SEARCH_PLACES.join(', ')}`,
+    }]);
+  }
+  const file = displayPath(result.filepath, cwd);
+  if (result.isEmpty) throw new ConfigError([{ file, path: '', message: 'is empty' }]);
+
+  let exported: unknown = result.config;
+  try {
+    if (typeof exported === 'function') exported = await (exported as () => unknown)();
+    else exported = await exported;
+  } catch (error) {
+    throw new ConfigError([{ file, path: '', message: `its exported function/promise failed: ${describeLoadError(error)}` }], { cause: error });
+  }
+  return { config: validateConfig(exported, file), filepath: result.filepath };
+}
+
+function displayPath(file: string, cwd = process.cwd()): string {
+  const rel = relative(cwd, file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
+
+function describeLoadError(error: unknown): string {
+  if (error instanceof Error) return error.message.split('\n').slice(0, 6).join('\n    ');
+  return String(error);
+}
+
+function findFileInMessage(error: unknown): string | undefined {
+  const filepath = (error as { filepath?: unknown }).filepath;
+  return typeof filepath === 'string' ? filepath : undefined;
+}

@@ -1,0 +1,192 @@
+import { closest } from 'fastest-levenshtein';
+import type { BackoffConfig, PolicyConfig } from './config-types.js';
+import { ConfigError, joinPath, type ConfigProblem } from './config-error.js';
+import { durationToMs } from './duration.js';
+import { envelopeSchema } from './envelope-schema.js';
+import {
+  DEFAULT_CONCURRENCY_LIMIT,
+  DEFAULT_POLICY,
+  type ResolvedBackoff,
+  type ResolvedConfig,
+  type ResolvedPipeline,
+  type ResolvedPolicy,
+} from './resolved-config.js';
+import { describeFound, SchemaValidator, type SchemaProblem } from './schema-validator.js';
+import { isSinkSpec, type SinkSpec } from '../plugin/sink.js';
+import { isSourceSpec, type SourceSpec } from '../plugin/source.js';
+import type { PluginProblem } from '../plugin/source.js';
+import { collectSecretValues, isSecretPath } from '../secrets/secret-values.js';
+
+type RawPipeline = {
+  source: unknown;
+  sink: unknown;
+  partitions: string[];
+  group?: string;
+  policy?: PolicyConfig;
+  transform?: unknown;
+  description?: string;
+};
+type RawConfig = {
+  concurrency?: { limit?: number; groups?: Record<string, number> };
+  policy?: PolicyConfig;
+  pipelines: Record<string, RawPipeline>;
+};
+
+const validator = new SchemaValidator();
+
+/**
+ * Checks a loaded config completely (envelope, every plugin's options, groups, partitions) and resolves
+ * defaults. Collects every problem before failing, so one `etl validate` shows them all. No network.
+ */
+export function validateConfig(raw: unknown, file: string): ResolvedConfig {
+  const problems: ConfigProblem[] = [];
+  const add = (list: readonly SchemaProblem[]) => problems.push(...list.map((p) => ({ file, ...p })));
+
+  add(validator.validate(envelopeSchema, raw, { at: [] }));
+  if (typeof raw !== 'object' || raw === null) throw new ConfigError(problems);
+  const config = raw as RawConfig;
+  const groups = isPlainObject(config.concurrency?.groups) ? config.concurrency.groups : {};
+  const pipelines = isPlainObject(config.pipelines) ? config.pipelines : {};
+  const secrets: string[] = [];
+
+  for (const [name, pipeline] of Object.entries(pipelines)) {
+    if (!isPlainObject(pipeline)) continue;
+    const at = ['pipelines', name];
+    const source = checkPlugin(pipeline.source, 'source', [...at, 'source'], add, secrets);
+    checkPlugin(pipeline.sink, 'sink', [...at, 'sink'], add, secrets);
+    if (pipeline.transform !== undefined && typeof pipeline.transform !== 'function') {
+      add([{ path: joinPath([...at, 'transform']), message: `expected a function, found ${describeFound(pipeline.transform)}` }]);
+    }
+    if (typeof pipeline.group === 'string' && !(pipeline.group in groups)) {
+      const declared = Object.keys(groups);
+      add([{
+        path: joinPath([...at, 'group']),
+        message: declared.length > 0
+          ? `unknown group '${pipeline.group}'; declared in concurrency.groups: ${declared.join(', ')}`
+          : `unknown group '${pipeline.group}'; declare it in concurrency.groups, e.g. { ${pipeline.group}: 1 }`,
+        suggestion: declared.length > 0 ? `did you mean '${closest(pipeline.group, declared)}'?` : undefined,
+      }]);
+    }
+    if (Array.isArray(pipeline.partitions)) add(checkPartitions(pipeline.partitions, source, at));
+    add(checkBackoffOrder(pipeline.policy, [...at, 'policy']));
+  }
+  add(checkBackoffOrder(config.policy, ['policy']));
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return resolve(config, file, secrets);
+}
+
+function checkPlugin(
+  value: unknown,
+  role: 'source' | 'sink',
+  at: readonly (string | number)[],
+  add: (problems: readonly SchemaProblem[]) => void,
+  secrets: string[],
+): SourceSpec | undefined {
+  const path = joinPath(at);
+  const matches = role === 'source' ? isSourceSpec(value) : isSinkSpec(value);
+  if (!matches) {
+    const other = role === 'source' ? isSinkSpec(value) : isSourceSpec(value);
+    add([{
+      path,
+      message: other
+        ? `expected a ${role}, found a ${role === 'source' ? 'sink' : 'source'} (${(value as SourceSpec).definition.name})`
+        : `expected a ${role} made by a ${role} plugin factory (e.g. ${role === 'source' ? 'atprotoAuthorFeed({ ... })' : 's3Sink({ ... })'}), found ${describeFound(value)}`,
+    }]);
+    return undefined;
+  }
+  const spec = value as SourceSpec | SinkSpec;
+  const { definition } = spec;
+  let schemaProblems: SchemaProblem[];
+  try {
+    schemaProblems = validator.validate(definition.options as object, spec.options, {
+      at,
+      isSecretPath: (segments) => isSecretPath(definition.options, segments.slice(at.length)),
+    });
+  } catch (error) {
+    add([{ path, message: `plugin '${definition.name}' declares an invalid options schema: ${(error as Error).message}` }]);
+    return undefined;
+  }
+  add(schemaProblems);
+  secrets.push(...collectSecretValues(definition.options, spec.options));
+  if (schemaProblems.length === 0 && definition.check) {
+    add(pluginProblems(definition.check(spec.options), at));
+  }
+  return role === 'source' && schemaProblems.length === 0 ? (spec as SourceSpec) : undefined;
+}
+
+function pluginProblems(problems: readonly PluginProblem[], at: readonly (string | number)[]): SchemaProblem[] {
+  return problems.map((p) => ({ path: [joinPath(at), p.path].filter(Boolean).join('.'), message: p.message }));
+}
+
+function checkPartitions(partitions: readonly unknown[], source: SourceSpec | undefined, at: readonly string[]): SchemaProblem[] {
+  const problems: SchemaProblem[] = [];
+  const firstIndex = new Map<string, number>();
+  partitions.forEach((partition, index) => {
+    if (typeof partition !== 'string' || partition.length === 0) return; // the envelope schema reported it
+    const path = joinPath([...at, 'partitions', index]);
+    const earlier = firstIndex.get(partition);
+    if (earlier !== undefined) {
+      problems.push({ path, message: `duplicate partition '${partition}' (also at partitions[${earlier}])` });
+      return;
+    }
+    firstIndex.set(partition, index);
+    const problem = source?.definition.checkPartition?.(partition, source.options);
+    if (problem) problems.push({ path, message: `invalid partition '${partition}' for ${source?.definition.name}: ${problem}` });
+  });
+  return problems;
+}
+
+function checkBackoffOrder(policy: PolicyConfig | undefined, at: readonly string[]): SchemaProblem[] {
+  const backoff = policy?.retry?.backoff;
+  if (!backoff || !('exponential' in backoff) || !backoff.exponential) return [];
+  const { initial, max } = backoff.exponential;
+  try {
+    if (durationToMs(initial) > durationToMs(max)) {
+      return [{ path: joinPath([...at, 'retry', 'backoff', 'exponential']), message: `expected initial <= max, found initial ${initial} > max ${max}` }];
+    }
+  } catch {
+    // Malformed durations were already reported by the schema.
+  }
+  return [];
+}
+
+function resolve(config: RawConfig, file: string, secrets: string[]): ResolvedConfig {
+  const defaults = resolvePolicy(config.policy, DEFAULT_POLICY);
+  const pipelines: ResolvedPipeline[] = Object.entries(config.pipelines).map(([name, p]) => ({
+    name,
+    source: p.source as SourceSpec,
+    sink: p.sink as SinkSpec,
+    partitions: [...p.partitions],
+    group: p.group,
+    policy: resolvePolicy(p.policy, defaults),
+    transform: p.transform as ResolvedPipeline['transform'],
+    description: p.description,
+  }));
+  return {
+    file,
+    concurrency: {
+      limit: config.concurrency?.limit ?? DEFAULT_CONCURRENCY_LIMIT,
+      groups: new Map(Object.entries(config.concurrency?.groups ?? {})),
+    },
+    pipelines,
+    secrets,
+  };
+}
+
+function resolvePolicy(policy: PolicyConfig | undefined, base: ResolvedPolicy): ResolvedPolicy {
+  return {
+    attempts: policy?.retry?.attempts ?? base.attempts,
+    backoff: policy?.retry?.backoff ? resolveBackoff(policy.retry.backoff) : base.backoff,
+    bulkhead: policy?.bulkhead ?? base.bulkhead,
+  };
+}
+
+function resolveBackoff(backoff: BackoffConfig): ResolvedBackoff {
+  if ('constant' in backoff) return { kind: 'constant', delayMs: durationToMs(backoff.constant) };
+  return { kind: 'exponential', initialMs: durationToMs(backoff.exponential.initial), maxMs: durationToMs(backoff.exponential.max) };
+}
+
+function isPlainObject<T>(value: T): value is T & object {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,60 @@
+import type { BulkheadPolicy } from 'cockatiel';
+import type { ResolvedPipeline } from '../config/resolved-config.js';
+import type { SinkInstance, SinkSpec } from '../plugin/sink.js';
+import type { SourceInstance, SourceSpec } from '../plugin/source.js';
+import { sourceBulkhead } from '../policy/source-policy.js';
+
+interface LiveSource {
+  readonly instance: SourceInstance<unknown>;
+  readonly bulkhead: BulkheadPolicy;
+}
+
+/**
+ * Live plugin instances of a run, one per factory value in the config: two pipelines (or many tasks)
+ * given the same `atprotoAuthorFeed(...)` value share one instance and therefore one bulkhead.
+ * Created on first use, so a run of one pipeline never connects the others.
+ */
+export class PluginInstances {
+  private readonly sources = new Map<SourceSpec, Promise<LiveSource>>();
+  private readonly sinks = new Map<SinkSpec, Promise<SinkInstance<unknown>>>();
+  private readonly bulkheadLimits = new Map<SourceSpec, number>();
+
+  constructor(pipelines: readonly ResolvedPipeline[]) {
+    // A shared instance gets the strictest bulkhead any of its pipelines asks for.
+    for (const p of pipelines) {
+      const current = this.bulkheadLimits.get(p.source) ?? Infinity;
+      this.bulkheadLimits.set(p.source, Math.min(current, p.policy.bulkhead));
+    }
+  }
+
+  source(spec: SourceSpec): Promise<LiveSource> {
+    let live = this.sources.get(spec);
+    if (!live) {
+      live = Promise.resolve(spec.definition.create(spec.options)).then((instance) => ({
+        instance,
+        bulkhead: sourceBulkhead(this.bulkheadLimits.get(spec) ?? 1),
+      }));
+      live.catch(() => undefined);
+      this.sources.set(spec, live);
+    }
+    return live;
+  }
+
+  sink(spec: SinkSpec): Promise<SinkInstance<unknown>> {
+    let live = this.sinks.get(spec);
+    if (!live) {
+      live = Promise.resolve(spec.definition.create(spec.options));
+      live.catch(() => undefined);
+      this.sinks.set(spec, live);
+    }
+    return live;
+  }
+
+  /** Closes every instance that was created; close failures are ignored (the data is already committed). */
+  async close(): Promise<void> {
+    const closing: Promise<unknown>[] = [];
+    for (const live of this.sources.values()) closing.push(live.then((s) => s.instance.close?.()));
+    for (const live of this.sinks.values()) closing.push(live.then((s) => s.close?.()));
+    await Promise.allSettled(closing);
+  }
+}
