@@ -27,7 +27,7 @@ export class SchemaValidator {
   private readonly compiled = new WeakMap<object, ValidateFunction>();
 
   constructor() {
-    this.ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, useDefaults: false });
+    this.ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true, useDefaults: false });
     addFormats(this.ajv);
     this.ajv.addKeyword({ keyword: 'secret', schemaType: 'boolean' });
   }

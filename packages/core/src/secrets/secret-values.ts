@@ -47,12 +47,14 @@ function copyWithout(value: unknown, secrets: Set<unknown>): unknown {
 /** Whether the schema marks the value at `path` (inside the options) as secret, or lies inside a secret value. */
 export function isSecretPath(schema: OptionsSchema, path: readonly (string | number)[]): boolean {
   let node: unknown = schema;
-  for (const segment of [undefined, ...path]) {
-    if (typeof node !== 'object' || node === null) return false;
+  for (const segment of path) {
+    if (isSecretNode(node)) return true;
     const current = node as SchemaNode;
-    if (current.secret === true) return true;
-    if (segment === undefined) continue;
     node = typeof segment === 'number' ? current.items : current.properties?.[segment];
   }
-  return false;
+  return isSecretNode(node);
+}
+
+function isSecretNode(node: unknown): boolean {
+  return typeof node === 'object' && node !== null && (node as SchemaNode).secret === true;
 }

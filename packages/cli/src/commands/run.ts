@@ -1,0 +1,46 @@
+import { loadConfig, planTasks, runPipelines, type RunEvent, type RunSummary } from '@etl/core';
+import type { CliArgs } from '../args.js';
+import { EXIT, writeLine, type CliIo } from '../io.js';
+import { describePlan, planText } from '../render/describe-plan.js';
+import { ListrProgress } from '../render/listr-renderer.js';
+import { plainLine } from '../render/plain-renderer.js';
+import { summaryText } from '../render/summary-text.js';
+
+/** Runs the selected tasks; exit 0 when all succeed, 1 when any failed, 130 when interrupted. */
+export async function runCommand(args: CliArgs, io: CliIo): Promise<number> {
+  const { config } = await loadConfig({ configFile: args.config, cwd: io.cwd });
+  const selection = { pipelines: args.pipelines, partitions: args.partitions };
+  const tasks = planTasks(config, selection);
+
+  if (args.dryRun) {
+    const plan = describePlan(config, tasks);
+    writeLine(io.stdout, args.json ? JSON.stringify({ dryRun: true, ...plan }, null, 2) : `${planText(plan)}\n\nDry run: nothing was fetched or written.`);
+    return EXIT.ok;
+  }
+
+  let onEvent: (event: RunEvent) => void = () => undefined;
+  let progress: ListrProgress | undefined;
+  if (!args.json) {
+    if (io.stdout.isTTY) {
+      progress = new ListrProgress(tasks);
+      progress.start();
+      onEvent = (event) => progress?.handle(event);
+    } else {
+      onEvent = (event) => {
+        const line = plainLine(event);
+        if (line) writeLine(io.stdout, line);
+      };
+    }
+  }
+
+  let summary: RunSummary;
+  try {
+    summary = await runPipelines(config, { ...selection, onEvent, signal: io.signal });
+  } finally {
+    await progress?.finish();
+  }
+
+  writeLine(io.stdout, args.json ? JSON.stringify(summary, null, 2) : summaryText(summary));
+  if (summary.status === 'aborted') return EXIT.interrupted;
+  return summary.status === 'succeeded' ? EXIT.ok : EXIT.taskFailed;
+}

@@ -1,0 +1,14 @@
+/** Where the CLI writes; injectable so commands can be tested in-process. */
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr: NodeJS.WritableStream;
+  readonly cwd: string;
+  /** Cancels a run (Ctrl-C); the CLI wires SIGINT to it. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+export const EXIT = { ok: 0, taskFailed: 1, usage: 2, interrupted: 130 } as const;
+
+export function writeLine(stream: NodeJS.WritableStream, line = ''): void {
+  stream.write(`${line}\n`);
+}

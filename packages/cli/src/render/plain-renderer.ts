@@ -1,0 +1,28 @@
+import { formatClock, type RunEvent } from '@etl/core';
+import { errorLine } from './summary-text.js';
+
+/** One line per event, for logs and pipes (no TTY). */
+export function plainLine(event: RunEvent): string | undefined {
+  switch (event.type) {
+    case 'run-started':
+      return `run ${event.runId}: ${event.tasks.length} task(s)`;
+    case 'task-queued':
+      return undefined;
+    case 'task-waiting':
+      return `[${event.taskId}] waiting for a slot in group ${event.group} (limit ${event.limit})`;
+    case 'task-started':
+      return `[${event.taskId}] started`;
+    case 'page-fetched':
+      return `[${event.taskId}] page ${event.page}: ${event.records} record(s)${event.kept !== event.records ? `, ${event.kept} kept` : ''} (${event.totalRecords} in all)`;
+    case 'retry-scheduled':
+      return `[${event.taskId}] retry ${event.attempt + 1}/${event.maxAttempts} in ${formatClock(event.delayMs)} after ${event.error.code ?? event.error.name}${event.error.status !== undefined ? ` ${event.error.status}` : ''}: ${event.error.message}`;
+    case 'task-succeeded':
+      return `[${event.taskId}] succeeded: ${event.summary.records} record(s), ${event.summary.pages} page(s)${event.summary.outputs.map((o) => ` -> ${o.location}`).join('')}`;
+    case 'task-failed':
+      return `[${event.taskId}] FAILED: ${errorLine(event.summary)}`;
+    case 'task-aborted':
+      return `[${event.taskId}] aborted`;
+    case 'run-finished':
+      return undefined;
+  }
+}
