@@ -1,0 +1,2 @@
+export * from './appview/index.js';
+export * from './s3/index.js';

@@ -1,0 +1,50 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createS3Client } from './s3-client.js';
+
+const REGION_ENV = ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE'];
+const saved = new Map(REGION_ENV.map((name) => [name, process.env[name]]));
+
+function isolateEnv(overrides: Record<string, string>): void {
+  for (const name of REGION_ENV) delete process.env[name];
+  process.env.AWS_CONFIG_FILE = '/nonexistent/aws-config';
+  process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/aws-credentials';
+  Object.assign(process.env, overrides);
+}
+
+afterEach(() => {
+  for (const [name, value] of saved) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+});
+
+describe('createS3Client', () => {
+  it('falls back to us-east-1 when the SDK chain finds no region', async () => {
+    isolateEnv({});
+    const client = createS3Client({});
+    expect(await client.config.region()).toBe('us-east-1');
+    client.destroy();
+  });
+
+  it('prefers the region of the SDK chain, and the option over both', async () => {
+    isolateEnv({ AWS_REGION: 'eu-central-1' });
+    const fromEnv = createS3Client({});
+    const fromOption = createS3Client({ region: 'ap-south-1' });
+    expect(await fromEnv.config.region()).toBe('eu-central-1');
+    expect(await fromOption.config.region()).toBe('ap-south-1');
+    fromEnv.destroy();
+    fromOption.destroy();
+  });
+
+  it('sends only required checksums to a custom endpoint, the SDK default to AWS', async () => {
+    isolateEnv({});
+    const compatible = createS3Client({ endpoint: 'http://127.0.0.1:9000', forcePathStyle: true });
+    const aws = createS3Client({});
+    expect(await compatible.config.requestChecksumCalculation()).toBe('WHEN_REQUIRED');
+    expect(await compatible.config.responseChecksumValidation()).toBe('WHEN_REQUIRED');
+    expect(compatible.config.forcePathStyle).toBe(true);
+    expect(await aws.config.requestChecksumCalculation()).toBe('WHEN_SUPPORTED');
+    compatible.destroy();
+    aws.destroy();
+  });
+});

@@ -1,0 +1,99 @@
+import { isAbortError } from '@etl/core';
+import type { AppView } from '@etl/dev-servers';
+import { afterEach, describe, expect, it } from 'vitest';
+import { atprotoAuthorFeed } from './author-feed-source.js';
+import { createSource, dataset, errorOf, readPartition, startFixture } from './test-support/feed-fixture.js';
+
+const big = dataset.actors[0]!;
+const empty = dataset.actors[1]!;
+const single = dataset.actors[2]!;
+
+const servers: AppView[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+async function fixture(...args: Parameters<typeof startFixture>): Promise<AppView> {
+  const server = await startFixture(...args);
+  servers.push(server);
+  return server;
+}
+
+describe('atprotoAuthorFeed', () => {
+  it('is declared with its name and a closed options schema', () => {
+    expect(atprotoAuthorFeed.definition.name).toBe('atproto.authorFeed');
+    expect(atprotoAuthorFeed.definition.options.additionalProperties).toBe(false);
+    expect(atprotoAuthorFeed({ limit: 10 }).options).toEqual({ limit: 10 });
+  });
+
+  it('pages a 250-post actor to exactly the served posts, by handle and by DID', async () => {
+    const server = await fixture();
+    const source = await createSource({ service: server.url });
+    for (const partition of [big.handle, big.did]) {
+      const { pages, records } = await readPartition(source, partition);
+      expect(pages).toEqual([100, 100, 50, 0]);
+      expect(records.map((record) => record.post.uri)).toEqual(big.posts.map((post) => post.uri));
+    }
+    expect(server.requests).toBe(8);
+  });
+
+  it('reads an empty actor in one call and a one-post actor in two', async () => {
+    const server = await fixture();
+    const source = await createSource({ service: server.url });
+    expect((await readPartition(source, empty.handle)).pages).toEqual([0]);
+    expect((await readPartition(source, single.did)).pages).toEqual([1, 0]);
+    expect(server.requests).toBe(3);
+  });
+
+  it('applies defaults: limit 100, posts_with_replies, no pins', async () => {
+    const server = await fixture();
+    const source = await createSource({ service: server.url });
+    await source.fetchPage({ pipeline: 't', partition: big.did, cursor: undefined, signal: new AbortController().signal });
+    expect(server.requestLog[0]).toMatchObject({
+      nsid: 'app.bsky.feed.getAuthorFeed',
+      params: { actor: big.did, limit: '100', filter: 'posts_with_replies', includePins: 'false' },
+    });
+  });
+
+  it('sends limit, filter, includePins and the cursor', async () => {
+    const server = await fixture();
+    const source = await createSource({ service: server.url, limit: 7, filter: 'posts_no_replies', includePins: true });
+    const signal = new AbortController().signal;
+    const first = await source.fetchPage({ pipeline: 't', partition: big.handle, cursor: undefined, signal });
+    const second = await source.fetchPage({ pipeline: 't', partition: big.handle, cursor: first.cursor, signal });
+    const expected = big.posts.filter((post) => post.record.reply === undefined).slice(0, 14);
+    expect([...first.records, ...second.records].map((record) => record.post.uri)).toEqual(expected.map((post) => post.uri));
+    expect(server.requestLog[1]?.params).toEqual({
+      actor: big.handle,
+      limit: '7',
+      filter: 'posts_no_replies',
+      includePins: 'true',
+      cursor: first.cursor,
+    });
+  });
+
+  it('aborts an in-flight request promptly, as an abort', async () => {
+    const server = await fixture(() => ({ delayMs: 20_000 }));
+    const source = await createSource({ service: server.url });
+    const controller = new AbortController();
+    const started = Date.now();
+    const pending = source.fetchPage({ pipeline: 't', partition: big.did, cursor: undefined, signal: controller.signal });
+    setTimeout(() => controller.abort(), 100);
+    const error = await errorOf(pending);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(isAbortError(error)).toBe(true);
+    expect(source.isRetryable?.(error)).toBe(false);
+  });
+
+  it('times a slow request out after timeoutMs, as a retryable error', async () => {
+    const server = await fixture(() => ({ delayMs: 20_000 }));
+    const source = await createSource({ service: server.url, timeoutMs: 200 });
+    const started = Date.now();
+    const error = await errorOf(
+      source.fetchPage({ pipeline: 't', partition: big.did, cursor: undefined, signal: new AbortController().signal }),
+    );
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(isAbortError(error)).toBe(false);
+    expect(source.isRetryable?.(error)).toBe(true);
+  });
+});
