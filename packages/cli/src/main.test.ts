@@ -49,6 +49,7 @@ describe('malformed configs: exit 2, the file and the path named', () => {
     ['a sink where the source goes', 'etl.config.ts', (out) => configSource(`{ feeds: { source: fileSink({ directory: out }) as never, partitions: ['a'], sink: fileSink({ directory: out }) } }`, out), 'pipelines.feeds.source', 'expected a source, found a sink (test.file)'],
     ['transform not a function', 'etl.config.ts', (out) => configSource(pipeline("transform: 'upper' as never,"), out), 'pipelines.feeds.transform', 'expected a function, found string "upper"'],
     ['YAML syntax error', 'etl.config.yaml', () => 'pipelines:\n  feeds: [unclosed\n', '', 'cannot be loaded'],
+    ['package.json#etl is found, and checked like any config', 'package.json', () => '{ "name": "x", "etl": { "pipelines": { "feeds": { "source": "atproto", "partitions": ["a"], "sink": {} } } } }', 'pipelines.feeds.source', 'expected a source made by a source plugin factory'],
     ['JSON config without plugins', 'etl.config.json', () => '{ "pipelines": { "feeds": { "source": "atproto", "partitions": ["a"], "sink": {} } } }', 'pipelines.feeds.source', 'expected a source made by a source plugin factory'],
   ];
 

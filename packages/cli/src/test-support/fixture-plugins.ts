@@ -23,11 +23,15 @@ export const countingSource = defineSource({
     async fetchPage({ partition, cursor, signal }) {
       if (options.delayMs) {
         await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(resolve, options.delayMs);
-          signal.addEventListener('abort', () => {
+          const onAbort = () => {
             clearTimeout(timer);
             reject(new DOMException('aborted', 'AbortError'));
-          }, { once: true });
+          };
+          const timer = setTimeout(() => {
+            signal.removeEventListener('abort', onAbort);
+            resolve();
+          }, options.delayMs);
+          signal.addEventListener('abort', onAbort, { once: true });
         });
       }
       const offset = cursor ? Number(cursor) : 0;
