@@ -13,6 +13,8 @@ export { defineSource, isSourceSpec } from './plugin/source.js';
 export type {
   FetchPageRequest,
   PluginProblem,
+  ResolvePartitionRequest,
+  SourceNotice,
   SourceDefinition,
   SourceFactory,
   SourceInstance,
@@ -26,7 +28,9 @@ export type {
   SinkFactory,
   SinkInstance,
   SinkOutput,
+  SinkRunReport,
   SinkSpec,
+  SinkTaskReport,
   SinkTask,
   SinkWriter,
 } from './plugin/sink.js';
@@ -57,3 +61,5 @@ export type {
   TaskSummary,
 } from './events/run-events.js';
 export { redactOptions } from './secrets/secret-values.js';
+export { PartitionSkippedError, isPartitionSkipped } from './errors/partition-skipped.js';
+export { env } from './secrets/env.js';

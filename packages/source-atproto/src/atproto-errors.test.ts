@@ -14,7 +14,7 @@ async function errorFor(fault: AppViewFault | undefined, partition = actor): Pro
   const server = await startFixture(({ n }) => (n === 1 ? fault : undefined));
   servers.push(server);
   const source = await createSource({ service: server.url });
-  return errorOf(source.fetchPage({ pipeline: 't', partition, cursor: undefined, signal: new AbortController().signal }));
+  return errorOf(source.fetchPage({ pipeline: 't', partition, resolved: undefined, cursor: undefined, signal: new AbortController().signal, report: () => undefined }));
 }
 
 describe('isRetryableAtprotoError', () => {
@@ -45,7 +45,7 @@ describe('isRetryableAtprotoError', () => {
 
   it('retries a refused connection', async () => {
     const source = await createSource({ service: `http://127.0.0.1:${await closedPort()}` });
-    const error = await errorOf(source.fetchPage({ pipeline: 't', partition: actor, cursor: undefined, signal: new AbortController().signal }));
+    const error = await errorOf(source.fetchPage({ pipeline: 't', partition: actor, resolved: undefined, cursor: undefined, signal: new AbortController().signal, report: () => undefined }));
     expect(isRetryableAtprotoError(error)).toBe(true);
   });
 

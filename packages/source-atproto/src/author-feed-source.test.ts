@@ -47,7 +47,7 @@ describe('atprotoAuthorFeed', () => {
   it('applies defaults: limit 100, posts_with_replies, no pins', async () => {
     const server = await fixture();
     const source = await createSource({ service: server.url });
-    await source.fetchPage({ pipeline: 't', partition: big.did, cursor: undefined, signal: new AbortController().signal });
+    await source.fetchPage({ pipeline: 't', partition: big.did, resolved: undefined, cursor: undefined, signal: new AbortController().signal, report: () => undefined });
     expect(server.requestLog[0]).toMatchObject({
       nsid: 'app.bsky.feed.getAuthorFeed',
       params: { actor: big.did, limit: '100', filter: 'posts_with_replies', includePins: 'false' },
@@ -58,8 +58,8 @@ describe('atprotoAuthorFeed', () => {
     const server = await fixture();
     const source = await createSource({ service: server.url, limit: 7, filter: 'posts_no_replies', includePins: true });
     const signal = new AbortController().signal;
-    const first = await source.fetchPage({ pipeline: 't', partition: big.handle, cursor: undefined, signal });
-    const second = await source.fetchPage({ pipeline: 't', partition: big.handle, cursor: first.cursor, signal });
+    const first = await source.fetchPage({ pipeline: 't', partition: big.handle, resolved: undefined, cursor: undefined, signal, report: () => undefined });
+    const second = await source.fetchPage({ pipeline: 't', partition: big.handle, resolved: undefined, cursor: first.cursor, signal, report: () => undefined });
     const expected = big.posts.filter((post) => post.record.reply === undefined).slice(0, 14);
     expect([...first.records, ...second.records].map((record) => record.post.uri)).toEqual(expected.map((post) => post.uri));
     expect(server.requestLog[1]?.params).toEqual({
@@ -76,7 +76,7 @@ describe('atprotoAuthorFeed', () => {
     const source = await createSource({ service: server.url });
     const controller = new AbortController();
     const started = Date.now();
-    const pending = source.fetchPage({ pipeline: 't', partition: big.did, cursor: undefined, signal: controller.signal });
+    const pending = source.fetchPage({ pipeline: 't', partition: big.did, resolved: undefined, cursor: undefined, signal: controller.signal, report: () => undefined });
     setTimeout(() => controller.abort(), 100);
     const error = await errorOf(pending);
     expect(Date.now() - started).toBeLessThan(2_000);
@@ -89,7 +89,7 @@ describe('atprotoAuthorFeed', () => {
     const source = await createSource({ service: server.url, timeoutMs: 200 });
     const started = Date.now();
     const error = await errorOf(
-      source.fetchPage({ pipeline: 't', partition: big.did, cursor: undefined, signal: new AbortController().signal }),
+      source.fetchPage({ pipeline: 't', partition: big.did, resolved: undefined, cursor: undefined, signal: new AbortController().signal, report: () => undefined }),
     );
     expect(Date.now() - started).toBeGreaterThanOrEqual(150);
     expect(Date.now() - started).toBeLessThan(2_000);

@@ -1,5 +1,6 @@
 import { formatClock, type RunEvent, type TaskRef, type TaskSummary } from '@etl/core';
 import { Listr, type DefaultRenderer, type ListrTaskWrapper, type SimpleRenderer } from 'listr2';
+import { clockTime } from './plain-renderer.js';
 import { errorLine } from './summary-text.js';
 
 type Wrapper = ListrTaskWrapper<unknown, typeof DefaultRenderer, typeof SimpleRenderer>;
@@ -68,6 +69,12 @@ export class ListrProgress {
       case 'task-started':
         this.show(view, 'fetching page 1');
         break;
+      case 'partition-resolved':
+        this.show(view, `${event.resolved}, fetching page 1`);
+        break;
+      case 'task-paused':
+        this.show(view, `${event.reason}: resuming at ${clockTime(event.until)}`);
+        break;
       case 'page-fetched':
         this.show(view, `page ${event.page}, ${event.totalRecords} record(s)${event.hasMore ? '' : ', committing'}`);
         break;
@@ -83,6 +90,7 @@ export class ListrProgress {
       case 'task-succeeded':
       case 'task-failed':
       case 'task-aborted':
+      case 'task-skipped':
         view.final = event.summary;
         view.settle?.(event.summary);
         break;
@@ -101,6 +109,9 @@ export class ListrProgress {
           resolve();
         } else if (summary.status === 'aborted') {
           wrapper.skip(`${view.ref.partition}: aborted`);
+          resolve();
+        } else if (summary.status === 'skipped') {
+          wrapper.skip(`${view.ref.partition}: skipped (${summary.error?.message ?? ''})`);
           resolve();
         } else {
           reject(new Error(`${view.ref.partition}: ${errorLine(summary)}`));

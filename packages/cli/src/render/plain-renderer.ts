@@ -1,6 +1,11 @@
 import { formatClock, type RunEvent } from '@etl/core';
 import { errorLine } from './summary-text.js';
 
+/** `2026-11-25T12:05:00.000Z` -> `12:05:00` in local time, as a person reads a clock. */
+export function clockTime(iso: string): string {
+  return new Date(iso).toLocaleTimeString('en-GB', { hour12: false });
+}
+
 /** One line per event, for logs and pipes (no TTY). */
 export function plainLine(event: RunEvent): string | undefined {
   switch (event.type) {
@@ -12,6 +17,10 @@ export function plainLine(event: RunEvent): string | undefined {
       return `[${event.taskId}] waiting for a slot in group ${event.group} (limit ${event.limit})`;
     case 'task-started':
       return `[${event.taskId}] started`;
+    case 'partition-resolved':
+      return `[${event.taskId}] ${event.partition} is ${event.resolved}`;
+    case 'task-paused':
+      return `[${event.taskId}] ${event.reason}: resuming at ${clockTime(event.until)}`;
     case 'page-fetched':
       return `[${event.taskId}] page ${event.page}: ${event.records} record(s)${event.kept !== event.records ? `, ${event.kept} kept` : ''} (${event.totalRecords} in all)`;
     case 'retry-scheduled':
@@ -22,7 +31,13 @@ export function plainLine(event: RunEvent): string | undefined {
       return `[${event.taskId}] FAILED: ${errorLine(event.summary)}`;
     case 'task-aborted':
       return `[${event.taskId}] aborted`;
+    case 'task-skipped':
+      return `[${event.taskId}] skipped: ${event.summary.error?.message ?? ''}`;
     case 'run-finished':
       return undefined;
+    default: {
+      const unhandled: never = event;
+      return unhandled;
+    }
   }
 }

@@ -10,10 +10,13 @@ export function summaryText(summary: RunSummary): string {
     for (const out of t.outputs) lines.push(`${' '.repeat(width)}  -> ${out.location} (${out.records} records${out.bytes !== undefined ? `, ${out.bytes} bytes` : ''})`);
     if (t.error) lines.push(`${' '.repeat(width)}  !! ${errorLine(t)}`);
   }
+  for (const out of summary.outputs) lines.push(`run output: ${out.location}`);
+  for (const error of summary.errors) lines.push(`run error: ${error.code ?? error.name}: ${error.message}`);
   const ok = summary.tasks.filter((t) => t.status === 'succeeded').length;
+  const skipped = summary.tasks.filter((t) => t.status === 'skipped').length;
   const records = summary.tasks.reduce((n, t) => n + t.records, 0);
   lines.push('');
-  lines.push(`Run ${summary.runId} ${summary.status}: ${ok}/${summary.tasks.length} task(s) succeeded, ${records} record(s) in ${seconds(summary.durationMs)}`);
+  lines.push(`Run ${summary.runId} ${summary.status}: ${ok}/${summary.tasks.length} task(s) succeeded${skipped ? `, ${skipped} skipped` : ''}, ${records} record(s) in ${seconds(summary.durationMs)}`);
   return lines.join('\n');
 }
 

@@ -15,10 +15,12 @@ export interface ErrorInfo {
   readonly status?: number | undefined;
 }
 
-export type TaskStatus = 'succeeded' | 'failed' | 'aborted';
+export type TaskStatus = 'succeeded' | 'failed' | 'aborted' | 'skipped';
 
 export interface TaskSummary extends TaskRef {
   readonly status: TaskStatus;
+  /** What the source resolved the partition to (e.g. a handle's DID), when it does. */
+  readonly resolved?: string | undefined;
   readonly pages: number;
   readonly records: number;
   readonly retries: number;
@@ -33,6 +35,10 @@ export interface RunSummary {
   readonly startedAt: string;
   readonly durationMs: number;
   readonly tasks: readonly TaskSummary[];
+  /** Run-level outputs of the sinks, e.g. run manifests. */
+  readonly outputs: readonly SinkOutput[];
+  /** Failures after the tasks (e.g. a sink could not write its run manifest); they fail the run. */
+  readonly errors: readonly ErrorInfo[];
 }
 
 export type RunEvent =
@@ -40,6 +46,8 @@ export type RunEvent =
   | ({ readonly type: 'task-queued' } & TaskRef)
   | ({ readonly type: 'task-waiting'; readonly group: string; readonly limit: number } & TaskRef)
   | ({ readonly type: 'task-started' } & TaskRef)
+  | ({ readonly type: 'partition-resolved'; readonly resolved: string } & TaskRef)
+  | ({ readonly type: 'task-paused'; readonly until: string; readonly reason: string } & TaskRef)
   | ({
       readonly type: 'page-fetched';
       readonly page: number;
@@ -60,6 +68,7 @@ export type RunEvent =
   | ({ readonly type: 'task-succeeded'; readonly summary: TaskSummary } & TaskRef)
   | ({ readonly type: 'task-failed'; readonly summary: TaskSummary } & TaskRef)
   | ({ readonly type: 'task-aborted'; readonly summary: TaskSummary } & TaskRef)
+  | ({ readonly type: 'task-skipped'; readonly summary: TaskSummary } & TaskRef)
   | { readonly type: 'run-finished'; readonly summary: RunSummary };
 
 export type RunEventType = RunEvent['type'];

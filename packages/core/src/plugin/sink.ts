@@ -32,8 +32,32 @@ export interface SinkWriter<T> {
   abort(reason?: unknown): Promise<void>;
 }
 
+/** A task as the sink saw it, for `finishRun`. */
+export interface SinkTaskReport {
+  readonly pipeline: string;
+  readonly partition: string;
+  readonly status: 'succeeded' | 'failed' | 'aborted' | 'skipped';
+  readonly records: number;
+  readonly outputs: readonly SinkOutput[];
+}
+
+/** The end of a run, from one sink instance's point of view: every task that was given to it. */
+export interface SinkRunReport {
+  readonly runId: string;
+  /** The run's status over all its tasks. */
+  readonly status: 'succeeded' | 'failed' | 'aborted';
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+  readonly tasks: readonly SinkTaskReport[];
+}
+
 export interface SinkInstance<T> {
   open(task: SinkTask): Promise<SinkWriter<T>>;
+  /**
+   * Called once after every task of the run has settled (e.g. to write a run manifest). What it returns is
+   * listed in the run summary. A failure here fails the run, not the tasks.
+   */
+  finishRun?(report: SinkRunReport): Promise<readonly SinkOutput[]>;
   close?(): Promise<void>;
 }
 

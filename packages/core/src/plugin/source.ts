@@ -6,20 +6,48 @@ export interface SourcePage<R> {
   readonly cursor?: string | undefined;
 }
 
+/** Something a source tells the run about while it works; the CLI shows it in progress. */
+export type SourceNotice = {
+  /** The source is deliberately waiting (e.g. for a rate-limit window to reset) before its next call. */
+  readonly kind: 'paused';
+  readonly until: Date;
+  readonly reason: string;
+};
+
 export interface FetchPageRequest {
   readonly pipeline: string;
   readonly partition: string;
+  /** What `resolvePartition` returned for this partition (e.g. the DID of a handle), if the source has it. */
+  readonly resolved: string | undefined;
   /** Absent for the first page. */
   readonly cursor: string | undefined;
   /** Aborted when the run is cancelled; pass it to every network call. */
   readonly signal: AbortSignal;
+  readonly report: (notice: SourceNotice) => void;
+}
+
+export interface ResolvePartitionRequest {
+  readonly pipeline: string;
+  readonly partition: string;
+  readonly signal: AbortSignal;
+  readonly report: (notice: SourceNotice) => void;
 }
 
 /** A live source, created once per factory call and shared by every task that uses that factory value. */
 export interface SourceInstance<R> {
   fetchPage(request: FetchPageRequest): Promise<SourcePage<R>>;
+  /**
+   * Called once per task before the first page, under the same policy as pages, e.g. to resolve a handle
+   * to a DID. The value is reported in events and passed to every `fetchPage` of the task.
+   */
+  resolvePartition?(request: ResolvePartitionRequest): Promise<string | undefined>;
   /** Classifies a failed call: true = worth retrying under the pipeline policy. Default: every error but an abort. */
   isRetryable?(error: unknown): boolean;
+  /**
+   * The wait before retrying after `error`, given the policy's own delay; e.g. until a rate limit's reset.
+   * Default: the policy's delay.
+   */
+  retryDelayMs?(error: unknown, policyDelayMs: number): number;
   close?(): Promise<void>;
 }
 

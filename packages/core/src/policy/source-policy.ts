@@ -6,11 +6,14 @@ import {
   retry,
   wrap,
   type BulkheadPolicy,
+  type IBackoff,
   type IBackoffFactory,
   type IPolicy,
+  type IRetryBackoffContext,
 } from 'cockatiel';
 import type { ResolvedBackoff, ResolvedPolicy } from '../config/resolved-config.js';
 import { isAbortError } from '../errors/etl-error.js';
+import { isPartitionSkipped } from '../errors/partition-skipped.js';
 
 export interface RetryNotice {
   readonly attempt: number;
@@ -31,20 +34,44 @@ export function sourceBulkhead(limit: number): BulkheadPolicy {
  * The policy every source call of one task goes through: the shared bulkhead around a retry, as
  * `wrap(bulkhead, retry)`. `attempts` counts calls in all, so cockatiel's `maxAttempts` (retries) is one less.
  */
+export interface SourceClassifier {
+  isRetryable(error: unknown): boolean;
+  /** Lets the source stretch or shorten one wait (e.g. until a rate limit resets). */
+  retryDelayMs?: ((error: unknown, policyDelayMs: number) => number) | undefined;
+}
+
 export function taskCallPolicy(
   shared: BulkheadPolicy,
   policy: ResolvedPolicy,
-  isRetryable: (error: unknown) => boolean,
+  source: SourceClassifier,
   onRetry: (notice: RetryNotice) => void,
 ): IPolicy {
+  const backoff = backoffFactory(policy.backoff);
   const retryPolicy = retry(
-    handleWhen((error) => !isAbortError(error) && isRetryable(error)),
-    { maxAttempts: policy.attempts - 1, backoff: backoffFactory(policy.backoff) },
+    handleWhen((error) => !isAbortError(error) && !isPartitionSkipped(error) && source.isRetryable(error)),
+    { maxAttempts: policy.attempts - 1, backoff: source.retryDelayMs ? new SourceAdjustedBackoff(backoff, source.retryDelayMs) : backoff },
   );
   retryPolicy.onRetry((event) => {
     onRetry({ attempt: event.attempt, delayMs: event.delay, error: 'error' in event ? event.error : event.value });
   });
   return wrap(shared, retryPolicy);
+}
+
+type BackoffContext = IRetryBackoffContext<unknown>;
+
+/** The policy's backoff, with each wait passed through the source's `retryDelayMs`. */
+class SourceAdjustedBackoff implements IBackoffFactory<BackoffContext> {
+  constructor(
+    private readonly inner: IBackoffFactory<BackoffContext>,
+    private readonly adjust: (error: unknown, policyDelayMs: number) => number,
+  ) {}
+
+  next(context: BackoffContext): IBackoff<BackoffContext> {
+    const step = this.inner.next(context);
+    const error = 'error' in context.result ? context.result.error : undefined;
+    const duration = Math.max(0, this.adjust(error, step.duration));
+    return { duration, next: (ctx) => new SourceAdjustedBackoff(step, this.adjust).next(ctx) };
+  }
 }
 
 function backoffFactory(backoff: ResolvedBackoff): IBackoffFactory<unknown> {

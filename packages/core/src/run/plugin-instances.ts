@@ -50,6 +50,11 @@ export class PluginInstances {
     return live;
   }
 
+  /** Every sink instance that was created, with the specs (hence pipelines) that share it. */
+  createdSinks(): { spec: SinkSpec; instance: Promise<SinkInstance<unknown>> }[] {
+    return [...this.sinks].map(([spec, instance]) => ({ spec, instance }));
+  }
+
   /** Closes every instance that was created; close failures are ignored (the data is already committed). */
   async close(): Promise<void> {
     const closing: Promise<unknown>[] = [];

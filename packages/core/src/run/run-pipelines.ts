@@ -4,6 +4,10 @@ import type { RunEvent, RunEventListener, RunSummary, TaskSummary } from '../eve
 import { planTasks, type PlannedTask, type TaskSelection } from '../plan/plan-tasks.js';
 import { runScheduled } from '../schedule/task-scheduler.js';
 import { Redactor } from '../secrets/redactor.js';
+import { secretRegistry } from '../secrets/env.js';
+import { toErrorInfo } from '../events/error-info.js';
+import type { ErrorInfo } from '../events/run-events.js';
+import type { SinkOutput } from '../plugin/sink.js';
 import { PluginInstances } from './plugin-instances.js';
 import { runTask } from './task-runner.js';
 
@@ -20,7 +24,7 @@ export async function runPipelines(config: ResolvedConfig, options: RunOptions =
   const runId = options.runId ?? newRunId();
   const runStartedAt = new Date();
   const signal = options.signal ?? new AbortController().signal;
-  const redactor = new Redactor(config.secrets);
+  const redactor = new Redactor([...config.secrets, ...secretRegistry()]);
   const emit = (event: RunEvent) => options.onEvent?.(event);
   const instances = new PluginInstances(config.pipelines);
   const summaries = new Map<string, TaskSummary>();
@@ -55,16 +59,37 @@ export async function runPipelines(config: ResolvedConfig, options: RunOptions =
     summaries.set(task.taskId, summary);
     emit({ type: 'task-aborted', ...taskRef(task), summary });
   }
+  const ordered = tasks.map((t) => summaries.get(t.taskId)).filter((s): s is TaskSummary => s !== undefined);
+  const taskStatus = ordered.some((t) => t.status === 'failed') ? 'failed' : signal.aborted ? 'aborted' : 'succeeded';
+  const outputs: SinkOutput[] = [];
+  const errors: ErrorInfo[] = [];
+  // Sinks learn the outcome of the whole run (e.g. to write a manifest listing only committed objects).
+  for (const { spec, instance } of instances.createdSinks()) {
+    try {
+      const sink = await instance;
+      if (!sink.finishRun) continue;
+      const own = tasks.filter((t) => t.pipelineConfig.sink === spec).map((t) => summaries.get(t.taskId)).filter((t): t is TaskSummary => t !== undefined);
+      outputs.push(...(await sink.finishRun({
+        runId,
+        status: taskStatus,
+        startedAt: runStartedAt,
+        finishedAt: new Date(),
+        tasks: own.map((t) => ({ pipeline: t.pipeline, partition: t.partition, status: t.status, records: t.records, outputs: t.outputs })),
+      })));
+    } catch (error) {
+      errors.push(toErrorInfo(error, redactor));
+    }
+  }
   await instances.close();
 
-  const ordered = tasks.map((t) => summaries.get(t.taskId)).filter((s): s is TaskSummary => s !== undefined);
-  const status = ordered.some((t) => t.status === 'failed') ? 'failed' : signal.aborted ? 'aborted' : 'succeeded';
   const summary: RunSummary = {
     runId,
-    status,
+    status: errors.length > 0 ? 'failed' : taskStatus,
     startedAt: runStartedAt.toISOString(),
     durationMs: Date.now() - runStartedAt.getTime(),
     tasks: ordered,
+    outputs,
+    errors,
   };
   emit({ type: 'run-finished', summary });
   return summary;

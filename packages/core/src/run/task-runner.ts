@@ -4,7 +4,8 @@ import { EtlError, isAbortError } from '../errors/etl-error.js';
 import { toErrorInfo } from '../events/error-info.js';
 import type { RunEvent, TaskRef, TaskStatus, TaskSummary } from '../events/run-events.js';
 import type { SinkInstance, SinkOutput, SinkWriter } from '../plugin/sink.js';
-import type { SourceInstance, SourcePage } from '../plugin/source.js';
+import type { SourceInstance, SourceNotice, SourcePage } from '../plugin/source.js';
+import { isPartitionSkipped } from '../errors/partition-skipped.js';
 import { taskCallPolicy } from '../policy/source-policy.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { abortReason, raceAbort } from './abortable.js';
@@ -46,12 +47,17 @@ export async function runTask(task: TaskRef, runtime: TaskRuntime): Promise<Task
   let retries = 0;
   let outputs: readonly SinkOutput[] = [];
   let writer: SinkWriter<unknown> | undefined;
+  let resolved: string | undefined;
   let failure: unknown;
 
   emit({ type: 'task-started', ...task });
   try {
     const { source, bulkhead, sink } = await raceAbort(runtime.plugins(), signal);
-    const policy = taskCallPolicy(bulkhead, pipeline.policy, (error) => source.isRetryable?.(error) ?? true, (notice) => {
+    const classifier = {
+      isRetryable: (error: unknown) => source.isRetryable?.(error) ?? true,
+      retryDelayMs: source.retryDelayMs?.bind(source),
+    };
+    const policy = taskCallPolicy(bulkhead, pipeline.policy, classifier, (notice) => {
       retries++;
       emit({
         type: 'retry-scheduled',
@@ -62,13 +68,24 @@ export async function runTask(task: TaskRef, runtime: TaskRuntime): Promise<Task
         error: toErrorInfo(notice.error, redactor),
       });
     });
-    const fetchPage = (cursor: string | undefined): Promise<SourcePage<unknown>> => {
-      const call = policy.execute(() => {
-        if (signal.aborted) throw abortReason(signal);
-        return source.fetchPage({ pipeline: task.pipeline, partition: task.partition, cursor, signal });
-      }, signal);
-      return raceAbort(call, signal);
+    const report = (notice: SourceNotice) => {
+      emit({ type: 'task-paused', ...task, until: notice.until.toISOString(), reason: redactor.redact(notice.reason) });
     };
+    const call = <T>(fn: () => Promise<T>): Promise<T> =>
+      raceAbort(
+        policy.execute(() => {
+          if (signal.aborted) throw abortReason(signal);
+          return fn();
+        }, signal),
+        signal,
+      );
+
+    if (source.resolvePartition) {
+      resolved = await call(() => source.resolvePartition!({ pipeline: task.pipeline, partition: task.partition, signal, report }));
+      if (resolved !== undefined) emit({ type: 'partition-resolved', ...task, resolved });
+    }
+    const fetchPage = (cursor: string | undefined): Promise<SourcePage<unknown>> =>
+      call(() => source.fetchPage({ pipeline: task.pipeline, partition: task.partition, resolved, cursor, signal, report }));
 
     writer = await sink.open({ runId: runtime.runId, pipeline: task.pipeline, partition: task.partition, runStartedAt: runtime.runStartedAt, signal });
     let cursor: string | undefined;
@@ -100,10 +117,10 @@ export async function runTask(task: TaskRef, runtime: TaskRuntime): Promise<Task
     runtime.signal.removeEventListener('abort', onRunAbort);
   }
 
-  const status: TaskStatus = failure === undefined ? 'succeeded' : runtime.signal.aborted && isAbortError(failure) ? 'aborted' : 'failed';
   const summary: TaskSummary = {
     ...task,
-    status,
+    status: statusOf(failure, runtime.signal),
+    resolved,
     pages,
     records,
     retries,
@@ -111,8 +128,14 @@ export async function runTask(task: TaskRef, runtime: TaskRuntime): Promise<Task
     outputs,
     error: failure === undefined ? undefined : toErrorInfo(failure, redactor),
   };
-  emit({ type: `task-${status}`, ...task, summary });
+  emit({ type: `task-${summary.status}`, ...task, summary });
   return summary;
+}
+
+function statusOf(failure: unknown, runSignal: AbortSignal): TaskStatus {
+  if (failure === undefined) return 'succeeded';
+  if (runSignal.aborted && isAbortError(failure)) return 'aborted';
+  return isPartitionSkipped(failure) ? 'skipped' : 'failed';
 }
 
 async function transformPage(records: readonly unknown[], pipeline: ResolvedPipeline, task: TaskRef): Promise<readonly unknown[]> {

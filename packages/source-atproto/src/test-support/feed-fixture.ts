@@ -36,7 +36,7 @@ export async function readPartition(
   const records: FeedViewPost[] = [];
   let cursor: string | undefined;
   for (;;) {
-    const page = await source.fetchPage({ pipeline: 'test', partition, cursor, signal: new AbortController().signal });
+    const page = await source.fetchPage({ pipeline: 'test', partition, resolved: undefined, cursor, signal: new AbortController().signal, report: () => undefined });
     pages.push(page.records.length);
     records.push(...page.records);
     if (page.cursor === undefined || page.records.length === 0) return { pages, records };
