@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '@etl/core';
 
-export const COMMANDS = ['run', 'validate', 'list'] as const;
+export const COMMANDS = ['run', 'validate', 'list', 'runs', 'state'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -10,6 +10,10 @@ export interface CliArgs {
   readonly pipelines: string[];
   readonly partitions: string[];
   readonly dryRun: boolean;
+  readonly resume: boolean;
+  readonly retryFailed: boolean;
+  /** Positional arguments after the command (e.g. `state show <pipeline> [partition]`). */
+  readonly rest: string[];
   readonly json: boolean;
   readonly help: boolean;
   readonly version: boolean;
@@ -27,6 +31,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         pipeline: { type: 'string', short: 'p', multiple: true },
         partition: { type: 'string', multiple: true },
         'dry-run': { type: 'boolean' },
+        resume: { type: 'boolean' },
+        'retry-failed': { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -39,7 +45,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (command !== undefined && !(COMMANDS as readonly string[]).includes(command)) {
     throw new UsageError(`unknown command '${command}'; commands: ${COMMANDS.join(', ')}`);
   }
-  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  if (extra.length > 0 && command !== 'state') throw new UsageError(`unexpected argument '${extra[0]}'`);
   const { values } = parsed;
   return {
     command: command as Command | undefined,
@@ -47,6 +53,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     pipelines: values.pipeline ?? [],
     partitions: values.partition ?? [],
     dryRun: values['dry-run'] ?? false,
+    resume: values.resume ?? false,
+    retryFailed: values['retry-failed'] ?? false,
+    rest: extra,
     json: values.json ?? false,
     help: values.help ?? false,
     version: values.version ?? false,
@@ -56,19 +65,25 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
 export const HELP = `Usage: etl <command> [options]
 
 Commands:
-  run        Run the pipelines of the config (all, or those selected)
-  validate   Check the config and every plugin's options; no network call
-  list       Show pipelines, partitions, groups and the task plan
+  run                                Run the pipelines of the config (all, or those selected)
+  validate                           Check the config and every plugin's options; no network call
+  list                               Show pipelines, partitions, groups and the task plan
+  runs                               Show the run history (newest first)
+  state show <pipeline> [partition]  Show checkpoints and bookmarks
+  state reset <pipeline> [partition] Forget checkpoints and bookmarks (next run starts from scratch)
 
 Options:
   -c, --config <file>     Config file (default: search etl.config.{ts,mts,js,mjs,cjs,json,yaml,yml},
                           .etlrc*, package.json#etl from the working directory up to the project root)
-  -p, --pipeline <name>   Only this pipeline (repeatable)
+  -p, --pipeline <name>   Only this pipeline (repeatable); pipelines it takes partitions from come along
       --partition <key>   Only this partition (repeatable)
+      --resume            run: continue the latest run, running only its unfinished tasks
+      --retry-failed      run: continue the latest run, running its unfinished and failed tasks
       --dry-run           run: validate and print the plan, fetch nothing
-      --json              Print a machine-readable summary (run) or plan (list) instead of text
+      --json              Machine-readable output instead of text
   -h, --help              Show this help
   -v, --version           Show the version
 
-Exit codes: 0 ok, 1 a task failed, 2 config or usage error, 130 interrupted (Ctrl-C).
+Exit codes: 0 ok, 1 a task failed, 2 config or usage error (or the pipeline is locked by another run),
+130 interrupted (Ctrl-C).
 `;

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { ConfigError, EtlError, UsageError } from '@etl/core';
 import { HELP, parseCliArgs, type CliArgs } from './args.js';
 import { listCommand } from './commands/list.js';
+import { runsCommand } from './commands/runs.js';
+import { stateCommand } from './commands/state.js';
 import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
 import { EXIT, writeLine, type CliIo } from './io.js';
@@ -30,6 +32,10 @@ export async function runCommandLine(argv: readonly string[], io: CliIo): Promis
         return await validateCommand(args, io);
       case 'list':
         return await listCommand(args, io);
+      case 'runs':
+        return await runsCommand(args, io);
+      case 'state':
+        return await stateCommand(args, io);
     }
   } catch (error) {
     return fail(error, io);
@@ -39,6 +45,10 @@ export async function runCommandLine(argv: readonly string[], io: CliIo): Promis
 function fail(error: unknown, io: CliIo): number {
   if (error instanceof ConfigError || isCode(error, 'CONFIG_INVALID')) {
     writeLine(io.stderr, (error as Error).message);
+    return EXIT.usage;
+  }
+  if (isCode(error, 'STATE_LOCKED')) {
+    writeLine(io.stderr, `etl: ${(error as Error).message}`);
     return EXIT.usage;
   }
   if (error instanceof UsageError || isCode(error, 'USAGE')) {

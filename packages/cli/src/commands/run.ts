@@ -1,4 +1,4 @@
-import { loadConfig, planTasks, runPipelines, type RunEvent, type RunSummary } from '@etl/core';
+import { loadConfig, planTasks, runPipelines, selectedPipelines, UsageError, type RunEvent, type RunSummary } from '@etl/core';
 import type { CliArgs } from '../args.js';
 import { EXIT, writeLine, type CliIo } from '../io.js';
 import { describePlan, planText } from '../render/describe-plan.js';
@@ -22,7 +22,7 @@ export async function runCommand(args: CliArgs, io: CliIo): Promise<number> {
   let progress: ListrProgress | undefined;
   if (!args.json) {
     if (io.stdout.isTTY) {
-      progress = new ListrProgress(tasks);
+      progress = new ListrProgress(selectedPipelines(config, selection).map((p) => p.name));
       progress.start();
       onEvent = (event) => progress?.handle(event);
     } else {
@@ -33,9 +33,15 @@ export async function runCommand(args: CliArgs, io: CliIo): Promise<number> {
     }
   }
 
+  if (args.resume && args.retryFailed) throw new UsageError('use either --resume or --retry-failed');
+  const resume = args.retryFailed ? 'failed' : args.resume ? 'unfinished' : undefined;
+  if (resume && (args.pipelines.length > 0 || args.partitions.length > 0)) {
+    throw new UsageError('--resume and --retry-failed continue the latest run as it was selected; drop --pipeline/--partition');
+  }
+
   let summary: RunSummary;
   try {
-    summary = await runPipelines(config, { ...selection, onEvent, signal: io.signal });
+    summary = await runPipelines(config, { ...selection, onEvent, signal: io.signal, resume });
   } finally {
     await progress?.finish();
   }

@@ -11,6 +11,8 @@ export interface PlanView {
     readonly group: string | undefined;
     readonly policy: ResolvedPolicy;
     readonly partitions: readonly string[];
+    /** Set when the partitions come from another pipeline's records (`fromPipeline`). */
+    readonly partitionsFrom: string | undefined;
     readonly transform: boolean;
   }[];
   readonly tasks: readonly { readonly taskId: string; readonly group: string | undefined }[];
@@ -27,6 +29,7 @@ export function describePlan(config: ResolvedConfig, tasks: readonly PlannedTask
       group: p.group,
       policy: p.policy,
       partitions: p.partitions,
+      partitionsFrom: p.partitionsFrom?.pipeline,
       transform: p.transform !== undefined,
     })),
     tasks: tasks.map((t) => ({ taskId: t.taskId, group: t.group })),
@@ -45,11 +48,16 @@ export function planText(plan: PlanView): string {
     lines.push(`  sink       ${p.sink.plugin} ${JSON.stringify(p.sink.options)}`);
     lines.push(`  policy     ${policyText(p.policy)}`);
     if (p.transform) lines.push('  transform  yes');
-    lines.push(`  partitions ${p.partitions.length}: ${p.partitions.join(', ')}`);
+    lines.push(p.partitionsFrom
+      ? `  partitions from the records of pipeline ${p.partitionsFrom} (known once it has run)`
+      : `  partitions ${p.partitions.length}: ${p.partitions.join(', ')}`);
   }
   lines.push('');
   lines.push(`Plan: ${plan.tasks.length} task(s), started in this order as slots free up:`);
   plan.tasks.forEach((t, i) => lines.push(`  ${String(i + 1).padStart(3)}. ${t.taskId}${t.group ? `  [${t.group}]` : ''}`));
+  for (const p of plan.pipelines.filter((x) => x.partitionsFrom)) {
+    lines.push(`  then ${p.name}: one task per partition key from ${p.partitionsFrom}, after all of its tasks succeed`);
+  }
   return lines.join('\n');
 }
 

@@ -14,30 +14,47 @@ interface TaskView {
   final?: TaskSummary;
 }
 
+interface PipelineView {
+  readonly views: TaskView[];
+  /** Resolves once the pipeline's tasks are known: at once for static partitions, later for dynamic ones. */
+  planned: Promise<void>;
+  markPlanned: () => void;
+  scheduled: boolean;
+}
+
 /**
  * Live progress for a terminal: one listr2 task per pipeline, a subtask per partition with page and record
- * counts, group waits and retry countdowns. It only consumes run events; the run itself is driven by the core.
+ * counts, group waits, rate-limit pauses and retry countdowns. It only consumes run events; the run itself
+ * is driven by the core. A pipeline whose partitions come from another pipeline shows its subtasks once
+ * they are planned.
  */
 export class ListrProgress {
   private readonly views = new Map<string, TaskView>();
+  private readonly pipelines = new Map<string, PipelineView>();
   private readonly listr: Listr<unknown, 'default', 'simple'>;
   private running?: Promise<unknown>;
 
-  constructor(tasks: readonly TaskRef[]) {
-    const byPipeline = new Map<string, TaskView[]>();
-    for (const ref of tasks) {
-      const view: TaskView = { ref, output: 'queued' };
-      this.views.set(ref.taskId, view);
-      byPipeline.set(ref.pipeline, [...(byPipeline.get(ref.pipeline) ?? []), view]);
+  constructor(pipelines: readonly string[]) {
+    for (const name of pipelines) {
+      let markPlanned!: () => void;
+      const planned = new Promise<void>((resolve) => (markPlanned = resolve));
+      this.pipelines.set(name, { views: [], planned, markPlanned, scheduled: false });
     }
     this.listr = new Listr<unknown, 'default', 'simple'>(
-      [...byPipeline].map(([pipeline, views]) => ({
-        title: pipeline,
-        task: (_ctx: unknown, task: Wrapper) =>
-          task.newListr(views.map((view) => ({ title: view.ref.partition, task: (_c: unknown, sub: Wrapper) => this.attach(view, sub) })), {
-            concurrent: true,
-            exitOnError: false,
-          }),
+      [...this.pipelines].map(([name, pipeline]) => ({
+        title: name,
+        task: async (_ctx: unknown, task: Wrapper) => {
+          task.output = 'waiting for its partitions';
+          await pipeline.planned;
+          if (pipeline.views.length === 0) {
+            task.title = `${name}: no partitions`;
+            return;
+          }
+          return task.newListr(
+            pipeline.views.map((view) => ({ title: view.ref.partition, task: (_c: unknown, sub: Wrapper) => this.attach(view, sub) })),
+            { concurrent: true, exitOnError: false },
+          );
+        },
       })),
       {
         concurrent: true,
@@ -54,13 +71,30 @@ export class ListrProgress {
 
   async finish(): Promise<void> {
     for (const view of this.views.values()) this.stopCountdown(view);
+    for (const pipeline of this.pipelines.values()) pipeline.markPlanned();
     await this.running;
+  }
+
+  /** Tasks of one pipeline are queued in one burst; the subtask list is built after it. */
+  private register(ref: TaskRef): TaskView {
+    let view = this.views.get(ref.taskId);
+    if (view) return view;
+    view = { ref, output: 'queued' };
+    this.views.set(ref.taskId, view);
+    const pipeline = this.pipelines.get(ref.pipeline);
+    if (pipeline) {
+      pipeline.views.push(view);
+      if (!pipeline.scheduled) {
+        pipeline.scheduled = true;
+        setImmediate(pipeline.markPlanned);
+      }
+    }
+    return view;
   }
 
   handle(event: RunEvent): void {
     if (!('taskId' in event)) return;
-    const view = this.views.get(event.taskId);
-    if (!view) return;
+    const view = this.register(event);
     this.stopCountdown(view);
     switch (event.type) {
       case 'task-waiting':

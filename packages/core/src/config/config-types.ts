@@ -1,5 +1,7 @@
 import type { SinkSpec } from '../plugin/sink.js';
 import type { SourceSpec } from '../plugin/source.js';
+import type { StateStoreSpec } from '../state/define-state-store.js';
+import type { PartitionsFrom } from './partitions-from.js';
 
 /** A duration: milliseconds as a number, or a string such as `150s`, `2m`, `500ms`, `1h`. */
 export type Duration = number | `${number}${'ms' | 's' | 'm' | 'h'}`;
@@ -26,7 +28,8 @@ export interface TransformContext {
 
 export interface PipelineConfig<R = unknown, T = R> {
   readonly source: SourceSpec<R>;
-  readonly partitions: readonly string[];
+  /** One task per partition: a list, or `fromPipeline(...)` to take them from another pipeline's records. */
+  readonly partitions: readonly string[] | PartitionsFrom<never>;
   readonly sink: SinkSpec<T> | SinkSpec<unknown>;
   /** A concurrency group declared in `concurrency.groups`. */
   readonly group?: string;
@@ -48,6 +51,8 @@ export interface EtlConfig<P extends Record<string, unknown> = Record<string, un
   readonly pipelines: { readonly [K in keyof P]: PipelineConfig<P[K], unknown> };
   /** Default retry/bulkhead policy for every pipeline that sets none. */
   readonly policy?: PolicyConfig;
+  /** Where run records, checkpoints and bookmarks live. Default: `localState({ directory: '.etl' })`. */
+  readonly state?: StateStoreSpec;
 }
 
 /** What an `etl.config.*` file may export: the config, a promise of it, or a function returning either. */

@@ -45,12 +45,8 @@ const pipeline = {
   properties: {
     source: { description: 'A source made by a source plugin factory.' },
     sink: { description: 'A sink made by a sink plugin factory.' },
-    partitions: {
-      type: 'array',
-      minItems: 1,
-      items: { type: 'string', minLength: 1 },
-      description: 'One task per partition.',
-    },
+    // A list of strings or fromPipeline(...): checked in validate-config, which knows both forms.
+    partitions: { description: 'One task per partition: a list, or fromPipeline(name, select).' },
     group: { type: 'string', minLength: 1, description: 'A concurrency group declared in concurrency.groups.' },
     policy,
     transform: { description: 'Maps each record; return undefined to drop it.' },
@@ -77,6 +73,7 @@ export const envelopeSchema = {
       },
     },
     policy,
+    state: { description: 'Where run state lives, e.g. localState({ directory: ".etl" }).' },
     pipelines: { type: 'object', minProperties: 1, additionalProperties: pipeline },
   },
 } as const;

@@ -1,4 +1,4 @@
-import { relative, resolve, isAbsolute } from 'node:path';
+import { dirname, relative, resolve, isAbsolute } from 'node:path';
 import { existsSync } from 'node:fs';
 import { cosmiconfig, type Loader } from 'cosmiconfig';
 import { createJiti } from 'jiti';
@@ -106,7 +106,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   } catch (error) {
     throw new ConfigError([{ file, path: '', message: `its exported function/promise failed: ${describeLoadError(error)}` }], { cause: error });
   }
-  return { config: validateConfig(exported, file), filepath: result.filepath };
+  return { config: validateConfig(exported, file, dirname(result.filepath)), filepath: result.filepath };
 }
 
 function displayPath(file: string, cwd = process.cwd()): string {

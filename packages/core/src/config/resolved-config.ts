@@ -1,6 +1,7 @@
 import type { SinkSpec } from '../plugin/sink.js';
 import type { SourceSpec } from '../plugin/source.js';
 import type { TransformContext } from './config-types.js';
+import type { StateStoreSpec } from '../state/define-state-store.js';
 
 export type ResolvedBackoff =
   | { readonly kind: 'constant'; readonly delayMs: number }
@@ -17,7 +18,9 @@ export interface ResolvedPipeline {
   readonly name: string;
   readonly source: SourceSpec;
   readonly sink: SinkSpec;
+  /** Static partitions; empty when they come from another pipeline (`partitionsFrom`). */
   readonly partitions: readonly string[];
+  readonly partitionsFrom: { readonly pipeline: string; readonly select: (record: unknown) => string | readonly string[] | undefined } | undefined;
   readonly group: string | undefined;
   readonly policy: ResolvedPolicy;
   readonly transform: ((record: unknown, context: TransformContext) => unknown) | undefined;
@@ -28,6 +31,10 @@ export interface ResolvedPipeline {
 export interface ResolvedConfig {
   /** The file it came from, for messages (relative to the working directory when inside it). */
   readonly file: string;
+  /** Absolute directory of the config file; relative locations (e.g. state) resolve against it. */
+  readonly directory: string;
+  /** Undefined: the default local state store. */
+  readonly state: StateStoreSpec | undefined;
   readonly concurrency: { readonly limit: number; readonly groups: ReadonlyMap<string, number> };
   /** In config order. */
   readonly pipelines: readonly ResolvedPipeline[];

@@ -16,11 +16,13 @@ import { isSinkSpec, type SinkSpec } from '../plugin/sink.js';
 import { isSourceSpec, type SourceSpec } from '../plugin/source.js';
 import type { PluginProblem } from '../plugin/source.js';
 import { collectSecretValues, isSecretPath } from '../secrets/secret-values.js';
+import { isStateStoreSpec, type StateStoreSpec } from '../state/define-state-store.js';
+import { isPartitionsFrom, type PartitionsFrom } from './partitions-from.js';
 
 type RawPipeline = {
   source: unknown;
   sink: unknown;
-  partitions: string[];
+  partitions: string[] | PartitionsFrom;
   group?: string;
   policy?: PolicyConfig;
   transform?: unknown;
@@ -28,6 +30,7 @@ type RawPipeline = {
 };
 type RawConfig = {
   concurrency?: { limit?: number; groups?: Record<string, number> };
+  state?: unknown;
   policy?: PolicyConfig;
   pipelines: Record<string, RawPipeline>;
 };
@@ -38,7 +41,7 @@ const validator = new SchemaValidator();
  * Checks a loaded config completely (envelope, every plugin's options, groups, partitions) and resolves
  * defaults. Collects every problem before failing, so one `etl validate` shows them all. No network.
  */
-export function validateConfig(raw: unknown, file: string): ResolvedConfig {
+export function validateConfig(raw: unknown, file: string, directory: string = process.cwd()): ResolvedConfig {
   const problems: ConfigProblem[] = [];
   const add = (list: readonly SchemaProblem[]) => problems.push(...list.map((p) => ({ file, ...p })));
 
@@ -67,13 +70,15 @@ export function validateConfig(raw: unknown, file: string): ResolvedConfig {
         suggestion: declared.length > 0 ? `did you mean '${closest(pipeline.group, declared)}'?` : undefined,
       }]);
     }
-    if (Array.isArray(pipeline.partitions)) add(checkPartitions(pipeline.partitions, source, at));
+    add(checkPartitionsValue(pipeline.partitions, source, at, Object.keys(pipelines)));
     add(checkBackoffOrder(pipeline.policy, [...at, 'policy']));
   }
   add(checkBackoffOrder(config.policy, ['policy']));
+  add(checkPipelineGraph(pipelines));
+  if (config.state !== undefined) checkStateStore(config.state, add, secrets);
 
   if (problems.length > 0) throw new ConfigError(problems);
-  return resolve(config, file, secrets);
+  return resolve(config, file, directory, secrets);
 }
 
 function checkPlugin(
@@ -119,6 +124,73 @@ function pluginProblems(problems: readonly PluginProblem[], at: readonly (string
   return problems.map((p) => ({ path: [joinPath(at), p.path].filter(Boolean).join('.'), message: p.message }));
 }
 
+function checkPartitionsValue(value: unknown, source: SourceSpec | undefined, at: readonly string[], pipelineNames: readonly string[]): SchemaProblem[] {
+  const path = joinPath([...at, 'partitions']);
+  if (isPartitionsFrom(value)) {
+    const others = pipelineNames.filter((name) => name !== at[1]);
+    if (typeof value.select !== 'function') return [{ path, message: `fromPipeline(...) needs a select function, found ${describeFound(value.select)}` }];
+    if (value.pipeline === at[1]) return [{ path, message: `a pipeline cannot take its partitions from itself ('${value.pipeline}')` }];
+    if (!others.includes(value.pipeline)) {
+      return [{
+        path,
+        message: `fromPipeline('${value.pipeline}'): no such pipeline; pipelines: ${others.join(', ') || '(none)'}`,
+        suggestion: others.length > 0 ? `did you mean '${closest(value.pipeline, others)}'?` : undefined,
+      }];
+    }
+    return [];
+  }
+  if (!Array.isArray(value)) {
+    return [{ path, message: `expected an array of partition strings or fromPipeline(name, select), found ${describeFound(value)}` }];
+  }
+  if (value.length === 0) return [{ path, message: 'expected at least 1 item(s), found an empty array' }];
+  const problems: SchemaProblem[] = [];
+  value.forEach((partition, index) => {
+    if (typeof partition !== 'string' || partition.length === 0) {
+      problems.push({ path: joinPath([...at, 'partitions', index]), message: `expected a non-empty string, found ${describeFound(partition)}` });
+    }
+  });
+  return [...problems, ...checkPartitions(value, source, at)];
+}
+
+/** Pipelines fed by other pipelines form a graph; a cycle would wait forever. */
+function checkPipelineGraph(pipelines: Record<string, RawPipeline>): SchemaProblem[] {
+  const upstream = new Map<string, string>();
+  for (const [name, p] of Object.entries(pipelines)) {
+    if (isPlainObject(p) && isPartitionsFrom(p.partitions) && p.partitions.pipeline !== name && p.partitions.pipeline in pipelines) {
+      upstream.set(name, p.partitions.pipeline);
+    }
+  }
+  const problems: SchemaProblem[] = [];
+  const reported = new Set<string>();
+  for (const start of upstream.keys()) {
+    const path: string[] = [start];
+    let current = upstream.get(start);
+    while (current !== undefined && !path.includes(current)) {
+      path.push(current);
+      current = upstream.get(current);
+    }
+    if (current === start && !reported.has(start)) {
+      path.forEach((name) => reported.add(name));
+      problems.push({ path: joinPath(['pipelines', start, 'partitions']), message: `pipelines feed each other in a cycle: ${[...path, start].join(' <- ')}` });
+    }
+  }
+  return problems;
+}
+
+function checkStateStore(value: unknown, add: (problems: readonly SchemaProblem[]) => void, secrets: string[]): void {
+  if (!isStateStoreSpec(value)) {
+    add([{ path: 'state', message: `expected a state store such as localState({ directory: '.etl' }), found ${describeFound(value)}` }]);
+    return;
+  }
+  const problems = validator.validate(value.definition.options, value.options, {
+    at: ['state'],
+    isSecretPath: (segments) => isSecretPath(value.definition.options, segments.slice(1)),
+  });
+  add(problems);
+  secrets.push(...collectSecretValues(value.definition.options, value.options));
+  if (problems.length === 0 && value.definition.check) add(pluginProblems(value.definition.check(value.options), ['state']));
+}
+
 function checkPartitions(partitions: readonly unknown[], source: SourceSpec | undefined, at: readonly string[]): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
   const firstIndex = new Map<string, number>();
@@ -151,13 +223,14 @@ function checkBackoffOrder(policy: PolicyConfig | undefined, at: readonly string
   return [];
 }
 
-function resolve(config: RawConfig, file: string, secrets: string[]): ResolvedConfig {
+function resolve(config: RawConfig, file: string, directory: string, secrets: string[]): ResolvedConfig {
   const defaults = resolvePolicy(config.policy, DEFAULT_POLICY);
   const pipelines: ResolvedPipeline[] = Object.entries(config.pipelines).map(([name, p]) => ({
     name,
     source: p.source as SourceSpec,
     sink: p.sink as SinkSpec,
-    partitions: [...p.partitions],
+    partitions: isPartitionsFrom(p.partitions) ? [] : [...p.partitions],
+    partitionsFrom: isPartitionsFrom(p.partitions) ? { pipeline: p.partitions.pipeline, select: p.partitions.select } : undefined,
     group: p.group,
     policy: resolvePolicy(p.policy, defaults),
     transform: p.transform as ResolvedPipeline['transform'],
@@ -165,6 +238,8 @@ function resolve(config: RawConfig, file: string, secrets: string[]): ResolvedCo
   }));
   return {
     file,
+    directory,
+    state: config.state as StateStoreSpec | undefined,
     concurrency: {
       limit: config.concurrency?.limit ?? DEFAULT_CONCURRENCY_LIMIT,
       groups: new Map(Object.entries(config.concurrency?.groups ?? {})),

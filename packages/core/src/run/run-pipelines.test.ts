@@ -2,7 +2,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { validateConfig } from '../config/validate-config.js';
 import type { RunEvent } from '../events/run-events.js';
 import { countingPages, memorySinkWith, memorySourceWith, newMemoryStore } from '../test-support/memory-plugins.js';
-import { runPipelines } from './run-pipelines.js';
+import { runPipelines, type RunOptions } from './run-pipelines.js';
+
+// These tests are about scheduling and policy; state has its own tests (and real fs I/O would race fake timers).
+const run = (cfg: Parameters<typeof runPipelines>[0], options: RunOptions = {}) => runPipelines(cfg, { state: false, ...options });
 
 function config(raw: unknown) {
   return validateConfig(raw, 'test.config.ts');
@@ -24,7 +27,7 @@ describe('retry policy (fake time)', () => {
       },
     });
     const events: RunEvent[] = [];
-    const done = runPipelines(
+    const done = run(
       config({ pipelines: { feeds: { source, partitions: ['alice'], sink: memorySinkWith(store) } } }),
       { onEvent: (e) => events.push(e) },
     );
@@ -60,7 +63,7 @@ describe('retry policy (fake time)', () => {
         return pages(r);
       },
     });
-    const done = runPipelines(config({ pipelines: { feeds: { source, partitions: ['alice'], sink: memorySinkWith(store) } } }));
+    const done = run(config({ pipelines: { feeds: { source, partitions: ['alice'], sink: memorySinkWith(store) } } }));
     await vi.advanceTimersByTimeAsync(300_000);
     const summary = await done;
     expect(summary.status).toBe('succeeded');
@@ -77,7 +80,7 @@ describe('retry policy (fake time)', () => {
       },
       isRetryable: (e) => (e as { status?: number }).status !== 400,
     });
-    const summary = await runPipelines(config({ pipelines: { feeds: { source, partitions: ['alice'], sink: memorySinkWith(newMemoryStore()) } } }));
+    const summary = await run(config({ pipelines: { feeds: { source, partitions: ['alice'], sink: memorySinkWith(newMemoryStore()) } } }));
     expect(calls).toEqual([0]);
     expect(summary.tasks[0]).toMatchObject({ status: 'failed', retries: 0, error: { message: 'Profile not found', status: 400 } });
   });
@@ -91,7 +94,7 @@ describe('retry policy (fake time)', () => {
         throw new Error('boom');
       },
     });
-    const done = runPipelines(config({
+    const done = run(config({
       pipelines: {
         feeds: {
           source,
@@ -131,7 +134,7 @@ describe('concurrency', () => {
     };
     store.onClose = () => tasksOpen--;
     const sink = memorySinkWith(store);
-    const summary = await runPipelines(config({
+    const summary = await run(config({
       concurrency: { limit: 10, groups: { g: 3 } },
       pipelines: {
         a: { source, partitions: ['p1', 'p2', 'p3', 'p4'], sink, group: 'g' },
@@ -165,7 +168,7 @@ describe('concurrency', () => {
     const slow = () => memorySourceWith({ fetch: async (r) => { await new Promise((res) => setTimeout(res, 1)); return pages(r); } });
     const parts = (prefix: string) => Array.from({ length: 12 }, (_, i) => `${prefix}${i}`);
     const events: RunEvent[] = [];
-    const summary = await runPipelines(config({
+    const summary = await run(config({
       concurrency: { limit: 2, groups: { a: 2, b: 1 } },
       pipelines: {
         a1: { source: slow(), partitions: parts('x'), sink: memorySinkWith(store), group: 'a' },
@@ -187,7 +190,7 @@ describe('concurrency', () => {
     const store = newMemoryStore();
     store.onOpen = (taskId) => started.push(taskId);
     const source = memorySourceWith({ fetch: countingPages(1, 1) });
-    await runPipelines(config({
+    await run(config({
       pipelines: {
         second: { source, partitions: ['b', 'a'], sink: memorySinkWith(store) },
         first: { source, partitions: ['c'], sink: memorySinkWith(store) },
@@ -218,7 +221,7 @@ describe('streaming', () => {
       written++;
       expect(records).toHaveLength(pageSize);
     };
-    const summary = await runPipelines(config({ pipelines: { big: { source, partitions: ['p'], sink: memorySinkWith(store) } } }));
+    const summary = await run(config({ pipelines: { big: { source, partitions: ['p'], sink: memorySinkWith(store) } } }));
     expect(summary.tasks[0]).toMatchObject({ status: 'succeeded', records: 200_000, pages: 200 });
     expect(written).toBe(200);
     expect(maxOutstanding).toBe(2);
@@ -237,7 +240,7 @@ describe('streaming', () => {
       },
     });
     const store = newMemoryStore();
-    const summary = await runPipelines(config({ pipelines: { p: { source, partitions: ['x'], sink: memorySinkWith(store) } } }));
+    const summary = await run(config({ pipelines: { p: { source, partitions: ['x'], sink: memorySinkWith(store) } } }));
     expect(calls).toEqual([undefined, 'c1']);
     expect(summary.tasks[0]).toMatchObject({ status: 'succeeded', pages: 2, records: 2 });
   });
@@ -245,7 +248,7 @@ describe('streaming', () => {
   it('fails a task whose source repeats its cursor instead of looping', async () => {
     const source = memorySourceWith({ fetch: () => ({ records: [1], cursor: 'same' }) });
     const store = newMemoryStore();
-    const summary = await runPipelines(config({ pipelines: { p: { source, partitions: ['x'], sink: memorySinkWith(store) } } }));
+    const summary = await run(config({ pipelines: { p: { source, partitions: ['x'], sink: memorySinkWith(store) } } }));
     expect(summary.tasks[0]?.error?.message).toMatch(/same cursor/);
     expect(store.aborted).toEqual(['p/x']);
   });
@@ -253,7 +256,7 @@ describe('streaming', () => {
   it('transforms records and drops those mapped to undefined', async () => {
     const source = memorySourceWith({ fetch: countingPages(10, 4) });
     const store = newMemoryStore();
-    await runPipelines(config({
+    await run(config({
       pipelines: {
         p: {
           source,
@@ -278,7 +281,7 @@ describe('failures and aborts', () => {
       isRetryable: () => false,
     });
     const store = newMemoryStore();
-    const summary = await runPipelines(config({ pipelines: { p: { source, partitions: ['ok1', 'broken', 'ok2'], sink: memorySinkWith(store) } } }));
+    const summary = await run(config({ pipelines: { p: { source, partitions: ['ok1', 'broken', 'ok2'], sink: memorySinkWith(store) } } }));
     expect(summary.status).toBe('failed');
     expect(summary.tasks.map((t) => t.status)).toEqual(['succeeded', 'failed', 'succeeded']);
     expect([...store.committed.keys()]).toEqual(['p/ok1', 'p/ok2']);
@@ -290,7 +293,7 @@ describe('failures and aborts', () => {
     const controller = new AbortController();
     const source = memorySourceWith({ fetch: () => { throw new Error('429'); } });
     const store = newMemoryStore();
-    const done = runPipelines(
+    const done = run(
       config({ pipelines: { p: { source, partitions: ['a', 'b'], sink: memorySinkWith(store) } } }),
       { signal: controller.signal },
     );
@@ -307,7 +310,7 @@ describe('failures and aborts', () => {
     const token = 'hunter2-secret-token';
     const source = memorySourceWith({ fetch: () => { throw new Error(`401 for token ${token}`); }, isRetryable: () => false }, { token });
     const events: RunEvent[] = [];
-    const summary = await runPipelines(
+    const summary = await run(
       config({ pipelines: { p: { source, partitions: ['a'], sink: memorySinkWith(newMemoryStore()) } } }),
       { onEvent: (e) => events.push(e) },
     );

@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { ResolvedConfig } from '../config/resolved-config.js';
-import type { RunEvent, RunEventListener, RunSummary, TaskSummary } from '../events/run-events.js';
-import { planTasks, type PlannedTask, type TaskSelection } from '../plan/plan-tasks.js';
-import { runScheduled } from '../schedule/task-scheduler.js';
-import { Redactor } from '../secrets/redactor.js';
-import { secretRegistry } from '../secrets/env.js';
+import type { ResolvedConfig, ResolvedPipeline } from '../config/resolved-config.js';
+import { UsageError } from '../errors/usage-error.js';
 import { toErrorInfo } from '../events/error-info.js';
-import type { ErrorInfo } from '../events/run-events.js';
+import type { ErrorInfo, RunEvent, RunEventListener, RunSummary, TaskRef, TaskSummary } from '../events/run-events.js';
+import { planTasks, selectedPipelines, taskFor, type PlannedTask, type TaskSelection } from '../plan/plan-tasks.js';
 import type { SinkOutput } from '../plugin/sink.js';
+import { TaskScheduler } from '../schedule/task-scheduler.js';
+import { secretRegistry } from '../secrets/env.js';
+import { Redactor } from '../secrets/redactor.js';
+import { openStateStore } from '../state/open-state-store.js';
+import type { RunRecord, StateStore, TaskRecord } from '../state/state-store.js';
+import { downstreamOf, PartitionKeyCollector } from './dynamic-partitions.js';
 import { PluginInstances } from './plugin-instances.js';
+import { RunRecorder } from './run-recorder.js';
 import { runTask } from './task-runner.js';
 
 export interface RunOptions extends TaskSelection {
@@ -16,86 +20,238 @@ export interface RunOptions extends TaskSelection {
   /** Aborting stops new tasks, aborts in-flight source calls and sink writers. */
   readonly signal?: AbortSignal | undefined;
   readonly runId?: string | undefined;
+  /** Where run records go; `false` keeps none. Default: the config's store (`.etl/` beside the config). */
+  readonly state?: StateStore | false | undefined;
+  /**
+   * Continue the latest run (same run id and start time, so date-based keys match) instead of starting
+   * one: `unfinished` runs its tasks that never finished; `failed` also retries its failed ones.
+   */
+  readonly resume?: 'unfinished' | 'failed' | undefined;
 }
+
+const SETTLED = new Set<TaskRecord['status']>(['succeeded', 'failed', 'aborted', 'skipped']);
 
 /** Runs the config's tasks under its concurrency limits and reports everything through events. */
 export async function runPipelines(config: ResolvedConfig, options: RunOptions = {}): Promise<RunSummary> {
-  const tasks = planTasks(config, options);
-  const runId = options.runId ?? newRunId();
-  const runStartedAt = new Date();
+  const store = options.state === false ? undefined : (options.state ?? (await openStateStore(config)));
+  const previous = options.resume ? await runToResume(config, store, options.resume) : undefined;
+  const runId = previous?.runId ?? options.runId ?? newRunId();
+  const runStartedAt = previous ? new Date(previous.startedAt) : new Date();
   const signal = options.signal ?? new AbortController().signal;
   const redactor = new Redactor([...config.secrets, ...secretRegistry()]);
   const emit = (event: RunEvent) => options.onEvent?.(event);
-  const instances = new PluginInstances(config.pipelines);
-  const summaries = new Map<string, TaskSummary>();
 
-  emit({ type: 'run-started', runId, startedAt: runStartedAt.toISOString(), tasks: tasks.map(taskRef) });
-  for (const task of tasks) emit({ type: 'task-queued', ...taskRef(task) });
+  const selection = previous ? previous.selection : { pipelines: [...(options.pipelines ?? [])], partitions: [...(options.partitions ?? [])] };
+  const pipelines = selectedPipelines(config, selection);
+  const wantedPartitions = selection.partitions.length > 0 ? new Set(selection.partitions) : undefined;
+  const initialTasks = previous ? tasksToResume(config, previous, options.resume ?? 'unfinished') : planTasks(config, selection);
 
-  const neverStarted = await runScheduled(tasks, config.concurrency, {
-    signal,
-    waiting: (task, group, limit) => emit({ type: 'task-waiting', ...taskRef(task), group, limit }),
-    start: async (task) => {
-      const summary = await runTask(taskRef(task), {
-        runId,
-        runStartedAt,
-        signal,
-        emit,
-        redactor,
-        pipeline: task.pipelineConfig,
-        plugins: async () => {
-          const [source, sink] = await Promise.all([
-            instances.source(task.pipelineConfig.source),
-            instances.sink(task.pipelineConfig.sink),
-          ]);
-          return { source: source.instance, bulkhead: source.bulkhead, sink };
-        },
-      });
-      summaries.set(task.taskId, summary);
-    },
-  });
-  for (const task of neverStarted) {
-    const summary: TaskSummary = { ...taskRef(task), status: 'aborted', pages: 0, records: 0, retries: 0, durationMs: 0, outputs: [] };
-    summaries.set(task.taskId, summary);
-    emit({ type: 'task-aborted', ...taskRef(task), summary });
+  const lock = await store?.lock(pipelines.map((p) => p.name), { runId });
+  try {
+    const recorder = new RunRecorder(store, previous
+      ? { ...previous, status: 'running', finishedAt: undefined, attempts: previous.attempts + 1 }
+      : { runId, status: 'running', startedAt: runStartedAt.toISOString(), config: config.file, selection, tasks: [], dynamicPartitions: {}, outputs: [], errors: [], attempts: 1 });
+    const instances = new PluginInstances(config.pipelines);
+    const summaries = new Map<string, TaskSummary>();
+    const unplanned = new Set(pipelines.filter((p) => p.partitionsFrom && !(previous && p.name in previous.dynamicPartitions)).map((p) => p.name));
+
+    const stateWrites: Promise<unknown>[] = [];
+    const settle = (summary: TaskSummary, emitted?: Record<string, string[]>) => {
+      summaries.set(summary.taskId, summary);
+      recorder.taskSettled(summary, emitted);
+      if (store && summary.partition !== '*') {
+        const { pipeline, partition, status } = summary;
+        stateWrites.push(
+          store.getTaskState(pipeline, partition).then((previousState) =>
+            store.saveTaskState(pipeline, partition, { ...previousState, lastStatus: status, lastRunId: runId, updatedAt: new Date().toISOString() }),
+          ),
+        );
+      }
+    };
+
+    const scheduler: TaskScheduler<PlannedTask> = new TaskScheduler(config.concurrency, {
+      signal,
+      waiting: (task, group, limit) => emit({ type: 'task-waiting', ...taskRef(task), group, limit }),
+      start: async (task) => {
+        recorder.taskStarted(task.taskId);
+        const downstream = downstreamOf(pipelines, task.pipeline).filter((p) => unplanned.has(p.name));
+        const collector = downstream.length > 0 ? new PartitionKeyCollector(downstream) : undefined;
+        const summary = await runTask(taskRef(task), {
+          runId,
+          runStartedAt,
+          signal,
+          emit,
+          redactor,
+          pipeline: task.pipelineConfig,
+          collect: collector ? (records) => collector.add(records) : undefined,
+          plugins: async () => {
+            const [source, sink] = await Promise.all([instances.source(task.pipelineConfig.source), instances.sink(task.pipelineConfig.sink)]);
+            return { source: source.instance, bulkhead: source.bulkhead, sink };
+          },
+        });
+        settle(summary, collector?.collected);
+        planReadyDownstreams();
+      },
+    });
+
+    const enqueue = (tasks: readonly PlannedTask[]) => {
+      recorder.addTasks(tasks.map(taskRef));
+      for (const task of tasks) emit({ type: 'task-queued', ...taskRef(task) });
+      scheduler.add(tasks);
+    };
+
+    /** Plans each dynamic pipeline whose upstream tasks have all settled; closes the queue when none is left. */
+    const planReadyDownstreams = (): void => {
+      for (let progressed = true; progressed; ) {
+        progressed = false;
+        for (const pipeline of pipelines) {
+          const from = pipeline.partitionsFrom?.pipeline;
+          if (!from || !unplanned.has(pipeline.name) || unplanned.has(from)) continue;
+          const upstream = recorder.current.tasks.filter((t) => t.pipeline === from);
+          if (upstream.some((t) => !SETTLED.has(t.status))) continue;
+          unplanned.delete(pipeline.name);
+          progressed = true;
+          const notOk = upstream.filter((t) => t.status !== 'succeeded');
+          if (notOk.length > 0) {
+            skipPipeline(pipeline, `upstream pipeline '${from}' did not succeed (${notOk.map((t) => `${t.partition}: ${t.status}`).join(', ')})`);
+            continue;
+          }
+          recorder.removeTask(`${pipeline.name}/*`); // skipped by an earlier attempt whose upstream failed
+          const keys = [...new Set(upstream.flatMap((t) => t.emitted?.[pipeline.name] ?? []))];
+          recorder.setDynamicPartitions(pipeline.name, keys);
+          enqueue(keys.filter((k) => !wantedPartitions || wantedPartitions.has(k)).flatMap((k) => plannedOrRejected(pipeline, k)));
+        }
+      }
+      if (unplanned.size === 0) scheduler.close();
+    };
+
+    /** A key the downstream source refuses fails its own task at once instead of reaching the API. */
+    const plannedOrRejected = (pipeline: ResolvedPipeline, partition: string): PlannedTask[] => {
+      const task = taskFor(pipeline, partition);
+      const problem = pipeline.source.definition.checkPartition?.(partition, pipeline.source.options);
+      if (!problem) return [task];
+      const summary = settledWithout(task, 'failed', { name: 'EtlError', code: 'PARTITION_INVALID', message: `invalid partition from '${pipeline.partitionsFrom?.pipeline}': ${problem}` });
+      settle(summary);
+      emit({ type: 'task-queued', ...taskRef(task) });
+      emit({ type: 'task-failed', ...taskRef(task), summary });
+      return [];
+    };
+
+    /** Marks a whole dynamic pipeline skipped (one `*` task) and, transitively, what it feeds. */
+    const skipPipeline = (pipeline: ResolvedPipeline, reason: string): void => {
+      const task = taskFor(pipeline, '*');
+      const summary = settledWithout(task, 'skipped', { name: 'EtlError', code: 'UPSTREAM_FAILED', message: reason });
+      settle(summary);
+      emit({ type: 'task-skipped', ...taskRef(task), summary });
+    };
+
+    emit({ type: 'run-started', runId, startedAt: runStartedAt.toISOString(), tasks: initialTasks.map(taskRef) });
+    enqueue(initialTasks);
+    planReadyDownstreams();
+    const neverStarted = await scheduler.done;
+
+    for (const task of neverStarted) {
+      const summary = settledWithout(task, 'aborted');
+      settle(summary);
+      emit({ type: 'task-aborted', ...taskRef(task), summary });
+    }
+    for (const name of unplanned) recorder.setDynamicPartitions(name, []);
+
+    const all = recorder.current.tasks;
+    const taskStatus: RunSummary['status'] = all.some((t) => t.status === 'failed')
+      ? 'failed'
+      : signal.aborted || all.some((t) => !SETTLED.has(t.status) || t.status === 'aborted')
+        ? 'aborted'
+        : 'succeeded';
+    const { outputs, errors } = await finishSinks(instances, pipelines, all, { runId, taskStatus, runStartedAt, redactor });
+    await instances.close();
+
+    for (const result of await Promise.allSettled(stateWrites)) {
+      if (result.status === 'rejected') errors.push(toErrorInfo(result.reason, redactor));
+    }
+    const status = errors.length > 0 ? 'failed' : taskStatus;
+    recorder.finish(status, outputs, errors);
+    await recorder.flush();
+    const summary: RunSummary = {
+      runId,
+      status,
+      startedAt: runStartedAt.toISOString(),
+      durationMs: Date.now() - runStartedAt.getTime(),
+      // This invocation's tasks, in run-record order (config order, downstream after upstream).
+      tasks: recorder.current.tasks.map((t) => summaries.get(t.taskId)).filter((s): s is TaskSummary => s !== undefined),
+      outputs,
+      errors,
+    };
+    emit({ type: 'run-finished', summary });
+    return summary;
+  } finally {
+    await lock?.release();
   }
-  const ordered = tasks.map((t) => summaries.get(t.taskId)).filter((s): s is TaskSummary => s !== undefined);
-  const taskStatus = ordered.some((t) => t.status === 'failed') ? 'failed' : signal.aborted ? 'aborted' : 'succeeded';
+}
+
+/** Sinks learn the outcome of the whole run (e.g. to write a manifest listing only committed objects). */
+async function finishSinks(
+  instances: PluginInstances,
+  pipelines: readonly ResolvedPipeline[],
+  tasks: readonly TaskRecord[],
+  run: { runId: string; taskStatus: RunSummary['status']; runStartedAt: Date; redactor: Redactor },
+): Promise<{ outputs: SinkOutput[]; errors: ErrorInfo[] }> {
   const outputs: SinkOutput[] = [];
   const errors: ErrorInfo[] = [];
-  // Sinks learn the outcome of the whole run (e.g. to write a manifest listing only committed objects).
   for (const { spec, instance } of instances.createdSinks()) {
     try {
       const sink = await instance;
       if (!sink.finishRun) continue;
-      const own = tasks.filter((t) => t.pipelineConfig.sink === spec).map((t) => summaries.get(t.taskId)).filter((t): t is TaskSummary => t !== undefined);
-      outputs.push(...(await sink.finishRun({
-        runId,
-        status: taskStatus,
-        startedAt: runStartedAt,
-        finishedAt: new Date(),
-        tasks: own.map((t) => ({ pipeline: t.pipeline, partition: t.partition, status: t.status, records: t.records, outputs: t.outputs })),
-      })));
+      const names = new Set(pipelines.filter((p) => p.sink === spec).map((p) => p.name));
+      const own = tasks.filter((t) => names.has(t.pipeline));
+      outputs.push(
+        ...(await sink.finishRun({
+          runId: run.runId,
+          status: run.taskStatus,
+          startedAt: run.runStartedAt,
+          finishedAt: new Date(),
+          tasks: own.map((t) => ({ pipeline: t.pipeline, partition: t.partition, status: SETTLED.has(t.status) ? (t.status as 'succeeded') : 'aborted', records: t.records, outputs: t.outputs })),
+        })),
+      );
     } catch (error) {
-      errors.push(toErrorInfo(error, redactor));
+      errors.push(toErrorInfo(error, run.redactor));
     }
   }
-  await instances.close();
-
-  const summary: RunSummary = {
-    runId,
-    status: errors.length > 0 ? 'failed' : taskStatus,
-    startedAt: runStartedAt.toISOString(),
-    durationMs: Date.now() - runStartedAt.getTime(),
-    tasks: ordered,
-    outputs,
-    errors,
-  };
-  emit({ type: 'run-finished', summary });
-  return summary;
+  return { outputs, errors };
 }
 
-function taskRef(task: PlannedTask) {
+async function runToResume(config: ResolvedConfig, store: StateStore | undefined, mode: 'unfinished' | 'failed'): Promise<RunRecord | undefined> {
+  if (!store) throw new UsageError('--resume needs a state store; this run keeps no state');
+  const [latest] = await store.listRuns();
+  if (!latest) throw new UsageError(`nothing to resume: no run recorded in ${store.location}`);
+  if (latest.status === 'succeeded') throw new UsageError(`nothing to resume: the latest run ${latest.runId} succeeded`);
+  const left = tasksToResume(config, latest, mode);
+  const unplanned = selectedPipelines(config, latest.selection).some((p) => p.partitionsFrom && !(p.name in latest.dynamicPartitions));
+  if (left.length === 0 && !unplanned) {
+    const hint = mode === 'unfinished' && latest.tasks.some((t) => t.status === 'failed') ? '; use --retry-failed to run its failed tasks again' : '';
+    throw new UsageError(`nothing to resume: the latest run ${latest.runId} (${latest.status}) has no ${mode} task left${hint}`);
+  }
+  return latest;
+}
+
+function tasksToResume(config: ResolvedConfig, run: RunRecord, mode: 'unfinished' | 'failed'): PlannedTask[] {
+  const byName = new Map(config.pipelines.map((p) => [p.name, p]));
+  const tasks: PlannedTask[] = [];
+  for (const t of run.tasks) {
+    const again = !SETTLED.has(t.status) || t.status === 'aborted' || (mode === 'failed' && t.status === 'failed');
+    if (!again || t.partition === '*') continue;
+    const pipeline = byName.get(t.pipeline);
+    if (!pipeline) throw new UsageError(`cannot resume run ${run.runId}: pipeline '${t.pipeline}' is no longer in ${config.file}`);
+    tasks.push(taskFor(pipeline, t.partition));
+  }
+  return tasks;
+}
+
+function settledWithout(task: TaskRef, status: TaskSummary['status'], error?: ErrorInfo): TaskSummary {
+  return { ...taskRef(task), status, pages: 0, records: 0, retries: 0, durationMs: 0, outputs: [], error };
+}
+
+function taskRef(task: TaskRef): TaskRef {
   return { taskId: task.taskId, pipeline: task.pipeline, partition: task.partition };
 }
 

@@ -4,7 +4,10 @@ import { PartitionSkippedError } from '../errors/partition-skipped.js';
 import type { RunEvent } from '../events/run-events.js';
 import { defineSink, defineSource, env } from '../index.js';
 import { countingPages, memorySinkWith, newMemoryStore } from '../test-support/memory-plugins.js';
-import { runPipelines } from './run-pipelines.js';
+import { runPipelines, type RunOptions } from './run-pipelines.js';
+
+// These tests are about scheduling and policy; state has its own tests (and real fs I/O would race fake timers).
+const run = (cfg: Parameters<typeof runPipelines>[0], options: RunOptions = {}) => runPipelines(cfg, { state: false, ...options });
 
 afterEach(() => {
   vi.useRealTimers();
@@ -35,7 +38,7 @@ describe('source hooks', () => {
       }),
     });
     const events: RunEvent[] = [];
-    const summary = await runPipelines(config({
+    const summary = await run(config({
       pipelines: { p: { source: source({}), partitions: ['alice'], sink: memorySinkWith(newMemoryStore()), policy: { retry: { backoff: { constant: 1 } } } } },
     }), { onEvent: (e) => events.push(e) });
     expect(summary.tasks[0]).toMatchObject({ status: 'succeeded', resolved: 'did:plc:alice', retries: 1 });
@@ -60,7 +63,7 @@ describe('source hooks', () => {
       }),
     });
     const store = newMemoryStore();
-    const summary = await runPipelines(config({ pipelines: { p: { source: source({}), partitions: ['gone', 'here'], sink: memorySinkWith(store) } } }));
+    const summary = await run(config({ pipelines: { p: { source: source({}), partitions: ['gone', 'here'], sink: memorySinkWith(store) } } }));
     expect(summary.status).toBe('succeeded');
     expect(summary.tasks.map((t) => t.status)).toEqual(['skipped', 'succeeded']);
     expect(summary.tasks[0]?.error?.message).toBe('actor not found: gone');
@@ -88,7 +91,7 @@ describe('source hooks', () => {
       }),
     });
     const events: RunEvent[] = [];
-    const done = runPipelines(config({ pipelines: { p: { source: source({}), partitions: ['a'], sink: memorySinkWith(newMemoryStore()) } } }), {
+    const done = run(config({ pipelines: { p: { source: source({}), partitions: ['a'], sink: memorySinkWith(newMemoryStore()) } } }), {
       onEvent: (e) => events.push(e),
     });
     await vi.advanceTimersByTimeAsync(30_000);
@@ -132,7 +135,7 @@ describe('sink finishRun', () => {
         isRetryable: () => false,
       }),
     });
-    const summary = await runPipelines(config({ pipelines: { p: { source: failing({}), partitions: ['a', 'b'], sink: sink({}) } } }), { runId: 'run-1' });
+    const summary = await run(config({ pipelines: { p: { source: failing({}), partitions: ['a', 'b'], sink: sink({}) } } }), { runId: 'run-1' });
     expect(reports).toEqual([{ status: 'failed', tasks: [['a', 'succeeded', ['mem://a']], ['b', 'failed', []]] }]);
     expect(summary.outputs).toEqual([{ location: 'mem://_manifests/run-1.json', records: 2 }]);
   });
@@ -149,7 +152,7 @@ describe('sink finishRun', () => {
       }),
     });
     const source = defineSource({ name: 'test.one', options: noOptions, create: () => ({ fetchPage: async () => ({ records: [1] }) }) });
-    const summary = await runPipelines(config({ pipelines: { p: { source: source({}), partitions: ['a'], sink: sink({}) } } }));
+    const summary = await run(config({ pipelines: { p: { source: source({}), partitions: ['a'], sink: sink({}) } } }));
     expect(summary.tasks[0]?.status).toBe('succeeded');
     expect(summary.status).toBe('failed');
     expect(summary.errors).toEqual([expect.objectContaining({ message: 'manifest write denied' })]);
@@ -171,7 +174,7 @@ describe('env()', () => {
       }),
     });
     const events: RunEvent[] = [];
-    await runPipelines(config({ pipelines: { p: { source: source({}), partitions: ['a'], sink: memorySinkWith(newMemoryStore()) } } }), { onEvent: (e) => events.push(e) });
+    await run(config({ pipelines: { p: { source: source({}), partitions: ['a'], sink: memorySinkWith(newMemoryStore()) } } }), { onEvent: (e) => events.push(e) });
     expect(JSON.stringify(events)).toContain('login failed for password ***');
     expect(JSON.stringify(events)).not.toContain('abcd-efgh-ijkl-mnop');
   });

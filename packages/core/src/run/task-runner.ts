@@ -17,6 +17,8 @@ export interface TaskRuntime {
   readonly emit: (event: RunEvent) => void;
   readonly redactor: Redactor;
   readonly pipeline: ResolvedPipeline;
+  /** Sees every record the sink receives (after the transform): how dynamic partitions are collected. */
+  readonly collect?: ((records: readonly unknown[]) => void) | undefined;
   /** Resolves the live source and sink; rejects if a plugin cannot be created (the task then fails). */
   readonly plugins: () => Promise<{ source: SourceInstance<unknown>; bulkhead: BulkheadPolicy; sink: SinkInstance<unknown> }>;
 }
@@ -104,7 +106,10 @@ export async function runTask(task: TaskRef, runtime: TaskRuntime): Promise<Task
       }
       const kept = await transformPage(page.records, pipeline, task);
       emit({ type: 'page-fetched', ...task, page: pages, records: page.records.length, kept: kept.length, totalRecords: records, hasMore });
-      if (kept.length > 0) await raceAbort(writer.write(kept), signal);
+      if (kept.length > 0) {
+        runtime.collect?.(kept);
+        await raceAbort(writer.write(kept), signal);
+      }
     }
     if (signal.aborted) throw abortReason(signal);
     outputs = (await writer.commit()).outputs;

@@ -19,52 +19,77 @@ export interface SchedulerHooks<T> {
 }
 
 /**
- * Starts tasks in order as slots free up: a task starts when the run is under its global limit and the
- * task's group is under its own. A task whose group is full does not hold back later tasks of other
- * groups. Resolves when every started task has settled; returns the tasks that never started.
+ * Starts tasks in the order they were added as slots free up: a task starts when the run is under its
+ * global limit and the task's group is under its own. A task whose group is full does not hold back later
+ * tasks of other groups. Tasks may be added while others run (dynamic partitions); `close()` says no more
+ * will come, and `done` then resolves once every started task has settled, with the tasks never started.
  */
-export function runScheduled<T extends SchedulableTask>(tasks: readonly T[], limits: ConcurrencyLimits, hooks: SchedulerHooks<T>): Promise<T[]> {
-  const pending = [...tasks];
-  const runningPerGroup = new Map<string, number>();
-  const toldWaiting = new Set<T>();
-  let running = 0;
+export class TaskScheduler<T extends SchedulableTask> {
+  readonly done: Promise<T[]>;
+  private readonly pending: T[] = [];
+  private readonly runningPerGroup = new Map<string, number>();
+  private readonly toldWaiting = new Set<T>();
+  private running = 0;
+  private closed = false;
+  private resolveDone!: (neverStarted: T[]) => void;
 
-  return new Promise((resolveAll) => {
-    const finishIfDone = () => {
-      if (running > 0) return;
-      if (pending.length === 0 || hooks.signal?.aborted) resolveAll(pending.splice(0));
-    };
+  constructor(
+    private readonly limits: ConcurrencyLimits,
+    private readonly hooks: SchedulerHooks<T>,
+  ) {
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    hooks.signal?.addEventListener('abort', () => this.finishIfDone(), { once: true });
+  }
 
-    const pump = () => {
-      for (let i = 0; i < pending.length && running < limits.limit && !hooks.signal?.aborted; ) {
-        const task = pending[i] as T;
-        const groupLimit = task.group === undefined ? Infinity : (limits.groups.get(task.group) ?? Infinity);
-        const inGroup = task.group === undefined ? 0 : (runningPerGroup.get(task.group) ?? 0);
-        if (inGroup >= groupLimit) {
-          if (!toldWaiting.has(task) && task.group !== undefined) {
-            toldWaiting.add(task);
-            hooks.waiting?.(task, task.group, groupLimit);
-          }
-          i++;
-          continue;
+  add(tasks: readonly T[]): void {
+    this.pending.push(...tasks);
+    this.pump();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.finishIfDone();
+  }
+
+  private pump(): void {
+    const { limits, hooks } = this;
+    for (let i = 0; i < this.pending.length && this.running < limits.limit && !hooks.signal?.aborted; ) {
+      const task = this.pending[i] as T;
+      const groupLimit = task.group === undefined ? Infinity : (limits.groups.get(task.group) ?? Infinity);
+      const inGroup = task.group === undefined ? 0 : (this.runningPerGroup.get(task.group) ?? 0);
+      if (inGroup >= groupLimit) {
+        if (!this.toldWaiting.has(task) && task.group !== undefined) {
+          this.toldWaiting.add(task);
+          hooks.waiting?.(task, task.group, groupLimit);
         }
-        pending.splice(i, 1);
-        running++;
-        if (task.group !== undefined) runningPerGroup.set(task.group, inGroup + 1);
-        void Promise.resolve()
-          .then(() => hooks.start(task))
-          .catch(() => undefined) // the task runner reports its own failures; a rejection must not stall the run
-          .finally(() => {
-            running--;
-            if (task.group !== undefined) runningPerGroup.set(task.group, (runningPerGroup.get(task.group) ?? 1) - 1);
-            pump();
-            finishIfDone();
-          });
+        i++;
+        continue;
       }
-      finishIfDone();
-    };
+      this.pending.splice(i, 1);
+      this.running++;
+      if (task.group !== undefined) this.runningPerGroup.set(task.group, inGroup + 1);
+      void Promise.resolve()
+        .then(() => hooks.start(task))
+        .catch(() => undefined) // the task runner reports its own failures; a rejection must not stall the run
+        .finally(() => {
+          this.running--;
+          if (task.group !== undefined) this.runningPerGroup.set(task.group, (this.runningPerGroup.get(task.group) ?? 1) - 1);
+          this.pump();
+          this.finishIfDone();
+        });
+    }
+  }
 
-    hooks.signal?.addEventListener('abort', finishIfDone, { once: true });
-    pump();
-  });
+  private finishIfDone(): void {
+    if (this.running > 0) return;
+    if (this.hooks.signal?.aborted || (this.closed && this.pending.length === 0)) this.resolveDone(this.pending.splice(0));
+  }
+}
+
+/** Runs a fixed list of tasks; see TaskScheduler. */
+export function runScheduled<T extends SchedulableTask>(tasks: readonly T[], limits: ConcurrencyLimits, hooks: SchedulerHooks<T>): Promise<T[]> {
+  const scheduler = new TaskScheduler(limits, hooks);
+  scheduler.add(tasks);
+  scheduler.close();
+  return scheduler.done;
 }
