@@ -19,6 +19,8 @@ export function plainLine(event: RunEvent): string | undefined {
       return `[${event.taskId}] started`;
     case 'partition-resolved':
       return `[${event.taskId}] ${event.partition} is ${event.resolved}`;
+    case 'task-checkpointed':
+      return `[${event.taskId}] checkpoint: ${event.chunks} chunk(s) committed, ${event.records} record(s)`;
     case 'task-paused':
       return `[${event.taskId}] ${event.reason}: resuming at ${clockTime(event.until)}`;
     case 'page-fetched':

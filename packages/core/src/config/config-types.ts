@@ -37,6 +37,16 @@ export interface PipelineConfig<R = unknown, T = R> {
   /** Maps each record; return `undefined` to drop it. */
   readonly transform?: (record: R, context: TransformContext) => T | undefined | Promise<T | undefined>;
   readonly description?: string;
+  /**
+   * `snapshot` (default): every run fetches each partition in full. `incremental`: the source stops at
+   * what the last successful run saw and the run writes only new items (the source must support it).
+   */
+  readonly mode?: 'snapshot' | 'incremental';
+  /**
+   * Commit a chunk and record the source cursor every N pages, so a crashed task resumes from there
+   * (needs a sink that supports checkpoints). Sinks may also ask for one (e.g. at a size threshold).
+   */
+  readonly checkpoint?: { readonly everyPages?: number };
 }
 
 export interface ConcurrencyConfig {

@@ -51,6 +51,12 @@ const pipeline = {
     policy,
     transform: { description: 'Maps each record; return undefined to drop it.' },
     description: { type: 'string' },
+    mode: { enum: ['snapshot', 'incremental'], description: 'snapshot (default) or incremental.' },
+    checkpoint: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { everyPages: { type: 'integer', minimum: 1, description: 'Commit a chunk every N pages.' } },
+    },
   },
 } as const;
 

@@ -25,6 +25,9 @@ export interface ResolvedPipeline {
   readonly policy: ResolvedPolicy;
   readonly transform: ((record: unknown, context: TransformContext) => unknown) | undefined;
   readonly description: string | undefined;
+  readonly mode: 'snapshot' | 'incremental';
+  /** Undefined: checkpoint only when the sink asks. */
+  readonly checkpointEveryPages: number | undefined;
 }
 
 /** The config after validation, with every default filled in: the only form the rest of the core reads. */

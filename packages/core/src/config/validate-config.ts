@@ -27,6 +27,8 @@ type RawPipeline = {
   policy?: PolicyConfig;
   transform?: unknown;
   description?: string;
+  mode?: 'snapshot' | 'incremental';
+  checkpoint?: { everyPages?: number };
 };
 type RawConfig = {
   concurrency?: { limit?: number; groups?: Record<string, number> };
@@ -59,6 +61,9 @@ export function validateConfig(raw: unknown, file: string, directory: string = p
     checkPlugin(pipeline.sink, 'sink', [...at, 'sink'], add, secrets);
     if (pipeline.transform !== undefined && typeof pipeline.transform !== 'function') {
       add([{ path: joinPath([...at, 'transform']), message: `expected a function, found ${describeFound(pipeline.transform)}` }]);
+    }
+    if (pipeline.mode === 'incremental' && source && !source.definition.incremental) {
+      add([{ path: joinPath([...at, 'mode']), message: `source ${source.definition.name} does not support incremental mode; use mode: 'snapshot'` }]);
     }
     if (typeof pipeline.group === 'string' && !(pipeline.group in groups)) {
       const declared = Object.keys(groups);
@@ -235,6 +240,8 @@ function resolve(config: RawConfig, file: string, directory: string, secrets: st
     policy: resolvePolicy(p.policy, defaults),
     transform: p.transform as ResolvedPipeline['transform'],
     description: p.description,
+    mode: p.mode ?? 'snapshot',
+    checkpointEveryPages: p.checkpoint?.everyPages,
   }));
   return {
     file,

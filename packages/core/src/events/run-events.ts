@@ -48,6 +48,7 @@ export type RunEvent =
   | ({ readonly type: 'task-started' } & TaskRef)
   | ({ readonly type: 'partition-resolved'; readonly resolved: string } & TaskRef)
   | ({ readonly type: 'task-paused'; readonly until: string; readonly reason: string } & TaskRef)
+  | ({ readonly type: 'task-checkpointed'; readonly chunks: number; readonly records: number; readonly pages: number } & TaskRef)
   | ({
       readonly type: 'page-fetched';
       readonly page: number;

@@ -9,6 +9,11 @@ export interface SinkTask {
   /** When the run started; sinks derive date-based keys from it so that every task of a run agrees. */
   readonly runStartedAt: Date;
   readonly signal: AbortSignal;
+  /**
+   * Set when the task resumes after a crash from a checkpoint of the same run: the chunks committed before
+   * (the next chunk has index `chunks`) and their outputs, which `commit()` must report too.
+   */
+  readonly resume?: { readonly chunks: number; readonly outputs: readonly SinkOutput[] } | undefined;
 }
 
 /** Something a sink made visible on commit (an object, a file, a table partition). */
@@ -28,7 +33,17 @@ export interface SinkCommitResult {
  */
 export interface SinkWriter<T> {
   write(records: readonly T[]): Promise<void>;
+  /**
+   * Optional: makes everything written since the last checkpoint durable as one finished chunk (e.g. a
+   * part object) and starts the next. The core calls it only between pages and records the source cursor
+   * with the returned outputs (all chunks so far), so a crashed task resumes after its last chunk. A chunk
+   * re-written after a crash must land on the same location (idempotent), so nothing is duplicated.
+   */
+  checkpoint?(): Promise<SinkCommitResult>;
+  /** Optional: the writer would like a checkpoint now (e.g. its chunk reached a size threshold). */
+  wantsCheckpoint?(): boolean;
   commit(): Promise<SinkCommitResult>;
+  /** Discards what was written since the last checkpoint; chunks already checkpointed stay for a resume. */
   abort(reason?: unknown): Promise<void>;
 }
 

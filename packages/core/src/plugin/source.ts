@@ -4,6 +4,11 @@ import type { OptionsOf, OptionsSchema } from './options-schema.js';
 export interface SourcePage<R> {
   readonly records: readonly R[];
   readonly cursor?: string | undefined;
+  /**
+   * Incremental sources: what to remember for the next run (JSON). The core saves the last one a task
+   * returned, once the task has succeeded, and hands it back as `bookmark` next time.
+   */
+  readonly bookmark?: unknown;
 }
 
 /** Something a source tells the run about while it works; the CLI shows it in progress. */
@@ -21,6 +26,12 @@ export interface FetchPageRequest {
   readonly resolved: string | undefined;
   /** Absent for the first page. */
   readonly cursor: string | undefined;
+  /**
+   * In `mode: 'incremental'`: the bookmark saved by the last successful run of this pipeline × partition
+   * (undefined the first time). The source returns only items newer than it, and no cursor once it has
+   * reached them. Always undefined in snapshot mode.
+   */
+  readonly bookmark?: unknown;
   /** Aborted when the run is cancelled; pass it to every network call. */
   readonly signal: AbortSignal;
   readonly report: (notice: SourceNotice) => void;
@@ -64,6 +75,8 @@ export interface SourceDefinition<S, R, O = OptionsOf<S>> {
   readonly options: S;
   /** Checks beyond the schema, run by `etl validate`; must not touch the network. */
   check?(options: O): readonly PluginProblem[];
+  /** The source can run in `mode: 'incremental'` (it understands `bookmark` and returns new ones). */
+  readonly incremental?: boolean;
   /** Checks one partition value (e.g. "is this an actor handle or DID"); returns a problem message or nothing. */
   checkPartition?(partition: string, options: O): string | undefined;
   create(options: O): SourceInstance<R> | Promise<SourceInstance<R>>;

@@ -13,6 +13,11 @@ export class PartitionKeyCollector {
     for (const pipeline of downstream) this.keys.set(pipeline.name, new Set());
   }
 
+  /** Restores keys collected before a checkpoint, when a task resumes. */
+  seed(emitted: Readonly<Record<string, readonly string[]>> | undefined): void {
+    for (const [pipeline, keys] of Object.entries(emitted ?? {})) for (const key of keys) this.keys.get(pipeline)?.add(key);
+  }
+
   add(records: readonly unknown[]): void {
     for (const pipeline of this.downstream) {
       const select = pipeline.partitionsFrom?.select;

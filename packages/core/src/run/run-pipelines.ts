@@ -83,7 +83,11 @@ export async function runPipelines(config: ResolvedConfig, options: RunOptions =
           emit,
           redactor,
           pipeline: task.pipelineConfig,
-          collect: collector ? (records) => collector.add(records) : undefined,
+          collector,
+          taskState: store && {
+            get: () => store.getTaskState(task.pipeline, task.partition),
+            put: (state) => store.saveTaskState(task.pipeline, task.partition, state),
+          },
           plugins: async () => {
             const [source, sink] = await Promise.all([instances.source(task.pipelineConfig.source), instances.sink(task.pipelineConfig.sink)]);
             return { source: source.instance, bulkhead: source.bulkhead, sink };

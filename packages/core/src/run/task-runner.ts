@@ -9,6 +9,8 @@ import { isPartitionSkipped } from '../errors/partition-skipped.js';
 import { taskCallPolicy } from '../policy/source-policy.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { abortReason, raceAbort } from './abortable.js';
+import type { PartitionKeyCollector } from './dynamic-partitions.js';
+import type { TaskState } from '../state/state-store.js';
 
 export interface TaskRuntime {
   readonly runId: string;
@@ -17,8 +19,10 @@ export interface TaskRuntime {
   readonly emit: (event: RunEvent) => void;
   readonly redactor: Redactor;
   readonly pipeline: ResolvedPipeline;
-  /** Sees every record the sink receives (after the transform): how dynamic partitions are collected. */
-  readonly collect?: ((records: readonly unknown[]) => void) | undefined;
+  /** Collects partition keys for downstream pipelines from every record the sink receives. */
+  readonly collector?: PartitionKeyCollector | undefined;
+  /** This task's durable state (checkpoints, bookmarks); absent when the run keeps no state. */
+  readonly taskState?: { get(): Promise<TaskState | undefined>; put(state: TaskState): Promise<void> } | undefined;
   /** Resolves the live source and sink; rejects if a plugin cannot be created (the task then fails). */
   readonly plugins: () => Promise<{ source: SourceInstance<unknown>; bulkhead: BulkheadPolicy; sink: SinkInstance<unknown> }>;
 }
@@ -86,17 +90,38 @@ export async function runTask(task: TaskRef, runtime: TaskRuntime): Promise<Task
       resolved = await call(() => source.resolvePartition!({ pipeline: task.pipeline, partition: task.partition, signal, report }));
       if (resolved !== undefined) emit({ type: 'partition-resolved', ...task, resolved });
     }
-    const fetchPage = (cursor: string | undefined): Promise<SourcePage<unknown>> =>
-      call(() => source.fetchPage({ pipeline: task.pipeline, partition: task.partition, resolved, cursor, signal, report }));
 
-    writer = await sink.open({ runId: runtime.runId, pipeline: task.pipeline, partition: task.partition, runStartedAt: runtime.runStartedAt, signal });
-    let cursor: string | undefined;
-    let next: Promise<SourcePage<unknown>> | undefined = fetchPage(undefined);
+    const stored = await runtime.taskState?.get();
+    // Only a checkpoint of this very run can be resumed: a chunk index means nothing across runs.
+    const checkpoint = stored?.checkpoint?.runId === runtime.runId ? stored.checkpoint : undefined;
+    const bookmark = pipeline.mode === 'incremental' ? stored?.bookmark : undefined;
+    let newBookmark = checkpoint?.bookmark;
+    let chunks = checkpoint?.chunks ?? 0;
+    let cursor = checkpoint?.cursor;
+    pages = checkpoint?.pages ?? 0;
+    records = checkpoint?.records ?? 0;
+    runtime.collector?.seed(checkpoint?.emitted);
+
+    writer = await sink.open({
+      runId: runtime.runId,
+      pipeline: task.pipeline,
+      partition: task.partition,
+      runStartedAt: runtime.runStartedAt,
+      signal,
+      resume: checkpoint ? { chunks: checkpoint.chunks, outputs: checkpoint.outputs } : undefined,
+    });
+    const fetchPage = (pageCursor: string | undefined): Promise<SourcePage<unknown>> =>
+      call(() => source.fetchPage({ pipeline: task.pipeline, partition: task.partition, resolved, cursor: pageCursor, bookmark, signal, report }));
+
+    let pagesInChunk = 0;
+    let next: Promise<SourcePage<unknown>> | undefined = fetchPage(cursor);
     while (next) {
       const page = await next;
       next = undefined;
       pages++;
+      pagesInChunk++;
       records += page.records.length;
+      if (page.bookmark !== undefined) newBookmark = page.bookmark;
       const hasMore = Boolean(page.cursor) && page.records.length > 0;
       if (hasMore && page.cursor === cursor) throw new CursorLoopError(page.cursor as string);
       if (hasMore) {
@@ -107,13 +132,43 @@ export async function runTask(task: TaskRef, runtime: TaskRuntime): Promise<Task
       const kept = await transformPage(page.records, pipeline, task);
       emit({ type: 'page-fetched', ...task, page: pages, records: page.records.length, kept: kept.length, totalRecords: records, hasMore });
       if (kept.length > 0) {
-        runtime.collect?.(kept);
+        runtime.collector?.add(kept);
         await raceAbort(writer.write(kept), signal);
+      }
+      const due = (pipeline.checkpointEveryPages !== undefined && pagesInChunk >= pipeline.checkpointEveryPages) || writer.wantsCheckpoint?.() === true;
+      if (hasMore && due && writer.checkpoint && runtime.taskState) {
+        // The next page (at `cursor`) is not written yet: after a crash the task resumes exactly there.
+        const chunk = await raceAbort(writer.checkpoint(), signal);
+        chunks++;
+        pagesInChunk = 0;
+        await runtime.taskState.put({
+          ...stored,
+          checkpoint: {
+            runId: runtime.runId,
+            cursor,
+            chunks,
+            outputs: chunk.outputs,
+            records,
+            pages,
+            updatedAt: new Date().toISOString(),
+            bookmark: newBookmark,
+            emitted: runtime.collector?.collected,
+          },
+        });
+        emit({ type: 'task-checkpointed', ...task, chunks, records, pages });
       }
     }
     if (signal.aborted) throw abortReason(signal);
     outputs = (await writer.commit()).outputs;
     writer = undefined;
+    await runtime.taskState?.put({
+      ...stored,
+      checkpoint: undefined,
+      ...(pipeline.mode === 'incremental' ? { bookmark: newBookmark ?? stored?.bookmark, bookmarkRunId: runtime.runId } : {}),
+      lastStatus: 'succeeded',
+      lastRunId: runtime.runId,
+      updatedAt: new Date().toISOString(),
+    });
   } catch (error) {
     failure = error;
     taskAbort.abort(error);

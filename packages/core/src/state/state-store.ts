@@ -46,6 +46,10 @@ export interface TaskCheckpoint {
   readonly records: number;
   readonly pages: number;
   readonly updatedAt: string;
+  /** Incremental mode: the newest bookmark the task has seen so far (saved as `bookmark` on success). */
+  readonly bookmark?: unknown;
+  /** Partition keys collected so far for downstream pipelines. */
+  readonly emitted?: Readonly<Record<string, readonly string[]>> | undefined;
 }
 
 /** Durable per pipeline × partition state. */

@@ -109,3 +109,55 @@ export function memorySinkWith(store: MemorySinkStore) {
     },
   };
 }
+
+export interface ChunkStore {
+  /** Durable chunks by `taskId#index`, as a crash would leave them. */
+  readonly chunks: Map<string, unknown[]>;
+  /** What commit published per task: its chunks in order. */
+  readonly committed: Map<string, unknown[]>;
+  readonly opened: { taskId: string; resume: { chunks: number } | undefined }[];
+}
+
+/** A sink that supports checkpoints: each chunk is durable on checkpoint(), and commit joins them. */
+export const chunkingMemorySink = defineSink({
+  name: 'test.chunkingMemorySink',
+  options: { type: 'object', additionalProperties: false },
+  create: () => {
+    throw new Error('use chunkingSinkWith(store)');
+  },
+});
+
+export function chunkingSinkWith(store: ChunkStore) {
+  const spec = chunkingMemorySink({});
+  return {
+    ...spec,
+    definition: {
+      ...spec.definition,
+      create: () => ({
+        open: async (task: { pipeline: string; partition: string; resume?: { chunks: number } | undefined }) => {
+          const taskId = `${task.pipeline}/${task.partition}`;
+          store.opened.push({ taskId, resume: task.resume ? { chunks: task.resume.chunks } : undefined });
+          let index = task.resume?.chunks ?? 0;
+          let current: unknown[] = [];
+          const locations = () => Array.from({ length: index }, (_, i) => ({ location: `mem://${taskId}#${i}`, records: store.chunks.get(`${taskId}#${i}`)?.length ?? 0 }));
+          return {
+            write: async (records: readonly unknown[]) => void current.push(...records),
+            checkpoint: async () => {
+              store.chunks.set(`${taskId}#${index}`, current);
+              index++;
+              current = [];
+              return { outputs: locations() };
+            },
+            commit: async () => {
+              store.chunks.set(`${taskId}#${index}`, current);
+              index++;
+              store.committed.set(taskId, Array.from({ length: index }, (_, i) => store.chunks.get(`${taskId}#${i}`) ?? []).flat());
+              return { outputs: locations() };
+            },
+            abort: async () => undefined,
+          };
+        },
+      }),
+    },
+  };
+}
