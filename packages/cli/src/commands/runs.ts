@@ -43,6 +43,7 @@ function runLine(run: RunRecord) {
     skipped,
     /** Pending, running or aborted: what `etl run --resume` would pick up. */
     other: run.tasks.length - ok - failed - skipped,
-    records: run.tasks.reduce((n, t) => n + t.records, 0),
+    /** Records of succeeded tasks: what the run committed. */
+    records: run.tasks.filter((t) => t.status === 'succeeded').reduce((n, t) => n + t.records, 0),
   };
 }
