@@ -85,5 +85,5 @@ Options:
   -v, --version           Show the version
 
 Exit codes: 0 ok, 1 a task failed, 2 config or usage error (or the pipeline is locked by another run),
-130 interrupted (Ctrl-C).
+130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
 `;

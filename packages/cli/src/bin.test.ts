@@ -116,4 +116,29 @@ describe('etl binary', () => {
     expect(existsSync(join(project.out, 'slow'))).toBe(true);
     expect(await readdir(join(project.out, 'slow'))).toEqual([]);
   });
+
+  it('SIGTERM aborts too (exit 143), records the run as aborted, and --resume finishes it', async () => {
+    await project.write('etl.config.ts', configSource(`{
+      slow: { source: countingSource({ records: 40, pageSize: 1, delayMs: 10 }), partitions: ['alice', 'bob'], sink: fileSink({ directory: out }) },
+    }`, project.out));
+    const run = await etl(['run'], project.dir, (child, out) => {
+      const timer = setInterval(() => {
+        if (out.stdout.includes('[slow/alice] page 3')) {
+          clearInterval(timer);
+          child.kill('SIGTERM');
+        }
+      }, 10);
+    });
+    expect(run.code).toBe(143);
+    expect(run.stderr).toContain('terminated');
+    const runs = await etl(['runs', '--json'], project.dir);
+    expect(JSON.parse(runs.stdout)).toEqual([expect.objectContaining({ status: 'aborted', ok: 0 })]);
+    const resumed = await etl(['run', '--resume', '--json'], project.dir);
+    expect(resumed.code).toBe(0);
+    expect((JSON.parse(resumed.stdout) as { tasks: { taskId: string; status: string }[] }).tasks.map((t) => [t.taskId, t.status])).toEqual([
+      ['slow/alice', 'succeeded'],
+      ['slow/bob', 'succeeded'],
+    ]);
+    expect((await readFile(join(project.out, 'slow/bob.ndjson'), 'utf8')).trim().split('\n')).toHaveLength(40);
+  });
 });

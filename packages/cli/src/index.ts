@@ -6,26 +6,27 @@ export type { CliIo } from './io.js';
 export { EXIT } from './io.js';
 
 /**
- * The `etl` binary: wires the process (streams, Ctrl-C) to the command line. The first Ctrl-C aborts
- * in-flight tasks (their sinks abort, nothing half-written stays); a second one exits at once.
+ * The `etl` binary: wires the process (streams, signals) to the command line. The first SIGINT (Ctrl-C) or
+ * SIGTERM aborts in-flight tasks (their sinks abort, nothing half-written stays, the run record says
+ * "aborted" so `etl run --resume` continues it) and exits 130 or 143; a second signal exits at once.
  */
 export async function runCli(argv: readonly string[]): Promise<number> {
   const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts === 1) {
-      process.stderr.write('\netl: interrupted; aborting running tasks (Ctrl-C again to exit now)\n');
-      controller.abort(new DOMException('Interrupted (SIGINT)', 'AbortError'));
-    } else {
-      process.exit(EXIT.interrupted);
-    }
+  let received: NodeJS.Signals | undefined;
+  const exitCodeOf = (signal: NodeJS.Signals) => (signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted);
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (received) process.exit(exitCodeOf(received));
+    received = signal;
+    process.stderr.write(`\netl: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}; aborting running tasks (${signal === 'SIGINT' ? 'Ctrl-C' : 'signal'} again to exit now)\n`);
+    controller.abort(new DOMException(`Interrupted (${signal})`, 'AbortError'));
   };
-  process.on('SIGINT', onSigint);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const code = await runCommandLine(argv, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), signal: controller.signal });
-    return controller.signal.aborted ? EXIT.interrupted : code;
+    return received ? exitCodeOf(received) : code;
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }

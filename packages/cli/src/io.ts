@@ -7,7 +7,7 @@ export interface CliIo {
   readonly signal?: AbortSignal | undefined;
 }
 
-export const EXIT = { ok: 0, taskFailed: 1, usage: 2, interrupted: 130 } as const;
+export const EXIT = { ok: 0, taskFailed: 1, usage: 2, interrupted: 130, terminated: 143 } as const;
 
 export function writeLine(stream: NodeJS.WritableStream, line = ''): void {
   stream.write(`${line}\n`);
