@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cli, configSource, tempProject, type TempProject } from './test-support/temp-project.js';
+import { cli, configSource, fixturePlugins, tempProject, type TempProject } from './test-support/temp-project.js';
 
 let project: TempProject;
 beforeEach(async () => {
@@ -123,6 +123,48 @@ describe('config discovery and export forms', () => {
     const result = await cli(['validate', '--config', 'configs/other.ts'], project.dir);
     expect(result.stdout).toContain('configs/other.ts is valid');
     expect(result.code).toBe(0);
+  });
+});
+
+describe('plugins by name in JSON and YAML configs', () => {
+  it('resolves { use, options } relative to the config, validates the options, and runs', async () => {
+    await project.write('etl.config.json', JSON.stringify({
+      pipelines: {
+        members: { source: { use: `${fixturePlugins}#countingSource`, options: { records: 3 } }, partitions: ['pack'], sink: { use: `${fixturePlugins}#fileSink`, options: { directory: project.out } } },
+        feeds: {
+          source: { use: `${fixturePlugins}#countingSource`, options: { records: 2 } },
+          partitions: { fromPipeline: 'members', select: 'partition' },
+          sink: { use: `${fixturePlugins}#fileSink`, options: { directory: project.out } },
+        },
+      },
+    }));
+    const result = await cli(['run', '--json'], project.dir);
+    expect(result.stderr).toBe('');
+    expect((JSON.parse(result.stdout) as { tasks: { taskId: string }[] }).tasks.map((t) => t.taskId)).toEqual(['members/pack', 'feeds/pack']);
+  });
+
+  it('reports a bad reference or bad options with the file and path', async () => {
+    await project.write('etl.config.yaml', [
+      'pipelines:',
+      '  feeds:',
+      `    source: { use: "${fixturePlugins}", options: { records: 1 } }`,
+      '    partitions: [a]',
+      `    sink: { use: "${fixturePlugins}#fileSink", options: { directory: 42 } }`,
+      '  other:',
+      '    source: { use: "no-such-etl-plugin-package" }',
+      '    partitions: [a]',
+      `    sink: { use: "${fixturePlugins}#nope" }`,
+    ].join('\n'));
+    const result = await cli(['validate'], project.dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`etl.config.yaml: pipelines.feeds.source.use: '${fixturePlugins}' exports several plugin factories; pick one with '#': ${fixturePlugins}#countingSource (test.counting), ${fixturePlugins}#fileSink (test.file)`);
+    expect(result.stderr).toContain("etl.config.yaml: pipelines.other.source.use: cannot load 'no-such-etl-plugin-package'");
+    expect(result.stderr).toContain(`etl.config.yaml: pipelines.other.sink.use: '${fixturePlugins}' has no plugin factory named 'nope'`);
+
+    await project.write('etl.config.yaml', ['pipelines:', '  feeds:', `    source: { use: "${fixturePlugins}#countingSource", options: { records: 1 } }`, '    partitions: [a]', `    sink: { use: "${fixturePlugins}#fileSink", options: { directory: 42 } }`].join('\n'));
+    const bad = await cli(['validate'], project.dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('etl.config.yaml: pipelines.feeds.sink.directory: expected string, found number 42');
   });
 });
 

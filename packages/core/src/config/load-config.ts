@@ -4,6 +4,7 @@ import { cosmiconfig, type Loader } from 'cosmiconfig';
 import { createJiti } from 'jiti';
 import { ConfigError } from './config-error.js';
 import type { ResolvedConfig } from './resolved-config.js';
+import { resolvePluginReferences } from './plugin-references.js';
 import { validateConfig } from './validate-config.js';
 
 const MODULE_NAME = 'etl';
@@ -106,7 +107,9 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   } catch (error) {
     throw new ConfigError([{ file, path: '', message: `its exported function/promise failed: ${describeLoadError(error)}` }], { cause: error });
   }
-  return { config: validateConfig(exported, file, dirname(result.filepath)), filepath: result.filepath };
+  const { config: withPlugins, problems } = await resolvePluginReferences(exported, result.filepath, file);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { config: validateConfig(withPlugins, file, dirname(result.filepath)), filepath: result.filepath };
 }
 
 function displayPath(file: string, cwd = process.cwd()): string {
