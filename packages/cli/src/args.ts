@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '@etl/core';
 
-export const COMMANDS = ['run', 'validate', 'list', 'runs', 'state'] as const;
+export const COMMANDS = ['run', 'validate', 'list', 'runs', 'state', 'schema'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -14,6 +14,8 @@ export interface CliArgs {
   readonly retryFailed: boolean;
   /** Positional arguments after the command (e.g. `state show <pipeline> [partition]`). */
   readonly rest: string[];
+  /** `schema --plugin <module>`: plugin modules to describe. */
+  readonly plugins: string[];
   readonly json: boolean;
   readonly help: boolean;
   readonly version: boolean;
@@ -32,6 +34,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         partition: { type: 'string', multiple: true },
         'dry-run': { type: 'boolean' },
         resume: { type: 'boolean' },
+        plugin: { type: 'string', multiple: true },
         'retry-failed': { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -56,6 +59,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     resume: values.resume ?? false,
     retryFailed: values['retry-failed'] ?? false,
     rest: extra,
+    plugins: values.plugin ?? [],
     json: values.json ?? false,
     help: values.help ?? false,
     version: values.version ?? false,
@@ -71,6 +75,7 @@ Commands:
   runs                               Show the run history (newest first)
   state show <pipeline> [partition]  Show checkpoints and bookmarks
   state reset <pipeline> [partition] Forget checkpoints and bookmarks (next run starts from scratch)
+  schema [--plugin <module>]...      Print the JSON Schema of JSON/YAML configs (default: built-in plugins)
 
 Options:
   -c, --config <file>     Config file (default: search etl.config.{ts,mts,js,mjs,cjs,json,yaml,yml},

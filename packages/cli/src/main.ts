@@ -4,6 +4,7 @@ import { HELP, parseCliArgs, type CliArgs } from './args.js';
 import { listCommand } from './commands/list.js';
 import { runsCommand } from './commands/runs.js';
 import { stateCommand } from './commands/state.js';
+import { schemaCommand } from './commands/schema.js';
 import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
 import { EXIT, writeLine, type CliIo } from './io.js';
@@ -36,6 +37,8 @@ export async function runCommandLine(argv: readonly string[], io: CliIo): Promis
         return await runsCommand(args, io);
       case 'state':
         return await stateCommand(args, io);
+      case 'schema':
+        return await schemaCommand(args, io);
     }
   } catch (error) {
     return fail(error, io);

@@ -71,3 +71,5 @@ export type { StateStoreContext, StateStoreDefinition, StateStoreFactory, StateS
 export { localState } from './state/local-state.js';
 export { openStateStore } from './state/open-state-store.js';
 export type { RunRecord, StateLock, StateStore, TaskCheckpoint, TaskRecord, TaskState } from './state/state-store.js';
+export { configJsonSchema } from './config/config-json-schema.js';
+export type { PluginForSchema } from './config/config-json-schema.js';
