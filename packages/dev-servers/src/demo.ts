@@ -38,7 +38,10 @@ async function main(): Promise<number> {
 }
 
 async function report(s3: Awaited<ReturnType<typeof startS3>>, actors: number): Promise<void> {
-  const keys = await listKeys(s3, BUCKET);
+  const all = await listKeys(s3, BUCKET);
+  // Run manifests (written by the sink after each run) are JSON documents, not feed records.
+  const manifests = all.filter((key) => key.startsWith('_manifests/'));
+  const keys = all.filter((key) => !key.startsWith('_manifests/'));
   const perAuthor = new Map<string, number>();
   const domains = new Map<string, number>();
   for (const key of keys) {
@@ -59,6 +62,7 @@ async function report(s3: Awaited<ReturnType<typeof startS3>>, actors: number): 
   }
   console.log(`\n${keys.length} object(s) for ${actors} actor(s) in s3://${BUCKET}/:`);
   for (const key of keys) console.log(`  ${key}`);
+  for (const key of manifests) console.log(`  ${key}  (run manifest)`);
   console.log('\nPosts per author:');
   for (const [handle, n] of [...perAuthor].sort((a, b) => b[1] - a[1])) console.log(`  ${String(n).padStart(5)}  ${handle}`);
   console.log('\nTop linked domains:');

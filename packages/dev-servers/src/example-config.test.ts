@@ -28,14 +28,26 @@ describe('root example config', () => {
     const result = await runExample({ root, appView, s3, bucket: BUCKET, actors, args: ['--json'], stdio: 'pipe' });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const summary = JSON.parse(result.stdout) as { status: string; tasks: { partition: string; records: number; pages: number }[] };
+    const summary = JSON.parse(result.stdout) as {
+      status: string;
+      runId: string;
+      tasks: { partition: string; records: number; pages: number }[];
+      outputs: { location: string }[];
+    };
     expect(summary.status).toBe('succeeded');
     // limit 100: the AppView returns a cursor on the last partial page, then an empty page.
     expect(summary.tasks.map((t) => [t.records, t.pages])).toEqual([[0, 1], [1, 2], [100, 2], [101, 3], [250, 4]]);
 
     const date = new Date().toISOString().slice(0, 10);
     const keys = await listKeys(s3, BUCKET);
-    expect(keys.sort()).toEqual(actors.map((h) => `atproto/author_feed/dt=${date}/${h}.jsonl`).sort());
+    const dataKeys = actors.map((h) => `atproto/author_feed/dt=${date}/${h}.jsonl`);
+    // The sink's run manifest lists exactly the objects of the run and is the run's output.
+    const manifestKey = `_manifests/${summary.runId}.json`;
+    expect(keys.sort()).toEqual([manifestKey, ...dataKeys].sort());
+    expect(summary.outputs.map((o) => o.location)).toEqual([`s3://${BUCKET}/${manifestKey}`]);
+    const manifest = JSON.parse((await getObject(s3, BUCKET, manifestKey)).toString('utf8')) as { status: string; objects: { key: string }[] };
+    expect(manifest.status).toBe('succeeded');
+    expect(manifest.objects.map((o) => o.key).sort()).toEqual([...dataKeys].sort());
     for (const actor of dataset.actors) {
       const body = (await getObject(s3, BUCKET, `atproto/author_feed/dt=${date}/${actor.handle}.jsonl`)).toString('utf8');
       const lines = body === '' ? [] : body.trimEnd().split('\n').map((l) => JSON.parse(l) as { post: { uri: string; cid: string; author: { did: string } } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkKeyTemplate, encodeKeySegment, parseKeyTemplate, renderKey, type KeyValues } from './key-template.js';
+import { checkKeyTemplate, maxRenderedBytes, parseKeyTemplate, renderKey, type KeyValues } from './key-template.js';
 
 const values: KeyValues = {
   pipeline: 'feeds',
@@ -42,16 +42,30 @@ describe('key templates', () => {
     },
   );
 
-  it('encodes whole-dot values but leaves dots inside names alone', () => {
-    expect(encodeKeySegment('..')).toBe('%2E%2E');
-    expect(encodeKeySegment('.')).toBe('%2E');
-    expect(encodeKeySegment('a..b')).toBe('a..b');
-  });
-
   it('rejects unknown placeholders, naming it and the allowed ones', () => {
     const [problem] = checkKeyTemplate('x/{partiton}.ndjson');
     expect(problem).toContain('{partiton}');
     expect(problem).toContain('{pipeline}, {partition}, {date}, {hour}, {runId}');
+  });
+
+  it('rejects a placeholder outside the allowed set, e.g. {partition} in a manifest key', () => {
+    const [problem] = checkKeyTemplate('_manifests/{partition}.json', ['runId', 'date', 'hour']);
+    expect(problem).toBe('unknown placeholder {partition}; allowed placeholders: {runId}, {date}, {hour}');
+  });
+
+  it('bounds rendered keys: each encoded value up to 200 bytes, date 10, hour 2, literals by their UTF-8 size', () => {
+    const parsed = parseKeyTemplate('é/{pipeline}/{partition}/{runId}/{date}T{hour}');
+    if (!parsed.ok) throw new Error(parsed.message);
+    expect(maxRenderedBytes(parsed.parts)).toBe(2 + 1 + 200 + 1 + 200 + 1 + 200 + 1 + 10 + 1 + 2);
+  });
+
+  it('rejects templates whose keys could exceed 1024 bytes, counting the part suffix with rollover', () => {
+    const five = '{partition}/'.repeat(5);
+    expect(checkKeyTemplate(`${five}${'x'.repeat(19)}`)).toEqual([]);
+    expect(checkKeyTemplate(`${five}${'x'.repeat(20)}`)[0]).toMatch(/1025 bytes.*S3 allows 1024/);
+    const fits = `${'x'.repeat(1024 - 200 - 11)}{partition}`;
+    expect(checkKeyTemplate(fits, undefined, 11)).toEqual([]);
+    expect(checkKeyTemplate(`x${fits}`, undefined, 11)[0]).toMatch(/1025 bytes.*plus 11 for the part suffix/);
   });
 
   it.each(['a/{date', 'a/date}', 'a/{da{te}', '{}'])('rejects the malformed template %j', (template) => {

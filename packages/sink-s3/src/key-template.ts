@@ -1,10 +1,15 @@
+import { encodeKeySegment, MAX_ENCODED_VALUE_BYTES } from './key-encoding.js';
+
 /** Placeholders a key template may use, in the order the docs list them. */
 export const KEY_PLACEHOLDERS = ['pipeline', 'partition', 'date', 'hour', 'runId'] as const;
 export type KeyPlaceholder = (typeof KEY_PLACEHOLDERS)[number];
 
+/** S3's limit on a key, in UTF-8 bytes. */
+export const MAX_KEY_BYTES = 1024;
+
 export type KeyTemplatePart = { readonly literal: string } | { readonly placeholder: KeyPlaceholder };
 
-/** What a key is rendered from: the task a writer is opened for. */
+/** What a key is rendered from: the task a writer is opened for (or, for a manifest, the run). */
 export interface KeyValues {
   readonly pipeline: string;
   readonly partition: string;
@@ -16,14 +21,12 @@ export type ParsedKeyTemplate =
   | { readonly ok: true; readonly parts: readonly KeyTemplatePart[] }
   | { readonly ok: false; readonly message: string };
 
-const ALLOWED = KEY_PLACEHOLDERS.map((name) => `{${name}}`).join(', ');
-
-function isPlaceholder(name: string): name is KeyPlaceholder {
-  return (KEY_PLACEHOLDERS as readonly string[]).includes(name);
+function listPlaceholders(names: readonly KeyPlaceholder[]): string {
+  return names.map((name) => `{${name}}`).join(', ');
 }
 
 /** Splits a template into literals and placeholders; reports the first syntax problem. */
-export function parseKeyTemplate(template: string): ParsedKeyTemplate {
+export function parseKeyTemplate(template: string, allowed: readonly KeyPlaceholder[] = KEY_PLACEHOLDERS): ParsedKeyTemplate {
   const parts: KeyTemplatePart[] = [];
   let literal = '';
   let index = 0;
@@ -43,22 +46,38 @@ export function parseKeyTemplate(template: string): ParsedKeyTemplate {
       return { ok: false, message: `unbalanced braces: "{" at position ${index} is not closed` };
     }
     const name = template.slice(index + 1, end);
-    if (!isPlaceholder(name)) {
-      return { ok: false, message: `unknown placeholder {${name}}; allowed placeholders: ${ALLOWED}` };
+    const placeholder = allowed.find((candidate) => candidate === name);
+    if (placeholder === undefined) {
+      return { ok: false, message: `unknown placeholder {${name}}; allowed placeholders: ${listPlaceholders(allowed)}` };
     }
     if (literal !== '') parts.push({ literal });
     literal = '';
-    parts.push({ placeholder: name });
+    parts.push({ placeholder });
     index = end + 1;
   }
   if (literal !== '') parts.push({ literal });
   return { ok: true, parts };
 }
 
-/** Problems with a key template, as messages (empty when the template is usable). */
-export function checkKeyTemplate(template: string): string[] {
+/** The longest key a placeholder can render to, in bytes (values are encoded, hence ASCII). */
+function maxPlaceholderBytes(name: KeyPlaceholder): number {
+  if (name === 'date') return 'YYYY-MM-DD'.length;
+  if (name === 'hour') return 'HH'.length;
+  return MAX_ENCODED_VALUE_BYTES;
+}
+
+/** The longest key the template can render, in UTF-8 bytes, before any part suffix. */
+export function maxRenderedBytes(parts: readonly KeyTemplatePart[]): number {
+  return parts.reduce((sum, part) => sum + ('literal' in part ? Buffer.byteLength(part.literal, 'utf8') : maxPlaceholderBytes(part.placeholder)), 0);
+}
+
+/**
+ * Problems with a key template, as messages (empty when the template is usable). `reserveBytes` is room
+ * kept for what is appended after rendering (the rollover part suffix).
+ */
+export function checkKeyTemplate(template: string, allowed: readonly KeyPlaceholder[] = KEY_PLACEHOLDERS, reserveBytes = 0): string[] {
   const problems: string[] = [];
-  const parsed = parseKeyTemplate(template);
+  const parsed = parseKeyTemplate(template, allowed);
   if (!parsed.ok) problems.push(parsed.message);
   if (template.startsWith('/')) {
     problems.push('the key must not start with "/": S3 would create an object under an empty folder name');
@@ -67,17 +86,15 @@ export function checkKeyTemplate(template: string): string[] {
   if (template.split('/').some((segment) => segment === '..' || segment === '.')) {
     problems.push('the key must not contain "." or ".." segments');
   }
+  if (parsed.ok) {
+    const longest = maxRenderedBytes(parsed.parts) + reserveBytes;
+    if (longest > MAX_KEY_BYTES) {
+      problems.push(
+        `keys rendered from this template can reach ${longest} bytes (each {pipeline}, {partition} and {runId} up to ${MAX_ENCODED_VALUE_BYTES}${reserveBytes > 0 ? `, plus ${reserveBytes} for the part suffix` : ''}); S3 allows ${MAX_KEY_BYTES}: shorten the literal text or use fewer placeholders`,
+      );
+    }
+  }
   return problems;
-}
-
-/**
- * Makes a value safe as (part of) one key segment, so a partition such as `../../etc` or `a/b` cannot
- * leave the key prefix: percent-encoding as encodeURIComponent does, plus `.` when the whole value is
- * `.` or `..` (encodeURIComponent leaves dots alone). The result decodes back with decodeURIComponent.
- */
-export function encodeKeySegment(value: string): string {
-  if (value === '.' || value === '..') return value.replaceAll('.', '%2E');
-  return encodeURIComponent(value);
 }
 
 function placeholderValue(name: KeyPlaceholder, values: KeyValues): string {
@@ -96,7 +113,7 @@ function placeholderValue(name: KeyPlaceholder, values: KeyValues): string {
   }
 }
 
-/** Renders a parsed template; throws a URIError for values that are not well-formed Unicode. */
+/** Renders a parsed template; throws a KeyValueError for values that are not well-formed Unicode. */
 export function renderKey(parts: readonly KeyTemplatePart[], values: KeyValues): string {
   return parts.map((part) => ('literal' in part ? part.literal : placeholderValue(part.placeholder, values))).join('');
 }

@@ -1,7 +1,16 @@
 import type { OptionsOf, PluginProblem } from '@etl/core';
-import { checkKeyTemplate, KEY_PLACEHOLDERS } from './key-template.js';
+import { checkKeyTemplate, KEY_PLACEHOLDERS, type KeyPlaceholder } from './key-template.js';
+import { PART_SUFFIX_RESERVE_BYTES } from './part-keys.js';
 
 const MIB = 1024 * 1024;
+
+/** Placeholders a manifest key may use: the run's, not a task's. */
+export const MANIFEST_PLACEHOLDERS: readonly KeyPlaceholder[] = ['runId', 'date', 'hour'];
+
+export const DEFAULT_MANIFEST_KEY = '_manifests/{runId}.json';
+
+/** S3's limit on user-defined metadata: keys and values, in bytes. */
+const MAX_METADATA_BYTES = 2048;
 
 /**
  * Options of the `s3.ndjson` sink. There are deliberately no credential options: credentials come from
@@ -21,12 +30,18 @@ export const s3SinkOptionsSchema = {
     key: {
       type: 'string',
       minLength: 1,
-      description: `Object key template, one object per task. Placeholders: ${KEY_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}; {date} (YYYY-MM-DD) and {hour} (HH) are the UTC run start. Example: "feeds/dt={date}/{partition}.ndjson.gz".`,
+      description: `Object key template, one object per task (or per part, with rollover). Placeholders: ${KEY_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}; {date} (YYYY-MM-DD) and {hour} (HH) are the UTC run start. Example: "feeds/dt={date}/{partition}.jsonl.gz".`,
+    },
+    format: {
+      type: 'string',
+      enum: ['ndjson'],
+      default: 'ndjson',
+      description: 'Object format: NDJSON, one JSON record per line.',
     },
     compression: {
       type: 'string',
       enum: ['gzip', 'none'],
-      description: 'Compression of the object. Default: gzip when the key ends in ".gz", else none; must agree with the ".gz" suffix.',
+      description: 'Compression of the objects. Default: gzip when the key ends in ".gz", else none; must agree with the ".gz" suffix.',
     },
     region: {
       type: 'string',
@@ -45,15 +60,55 @@ export const s3SinkOptionsSchema = {
     contentType: {
       type: 'string',
       minLength: 1,
-      default: 'application/x-ndjson',
-      description: 'Content-Type stored with each object.',
+      description: 'Content-Type stored with each object. Default: application/gzip for gzip objects, else application/x-ndjson.',
+    },
+    storageClass: {
+      type: 'string',
+      enum: ['STANDARD', 'REDUCED_REDUNDANCY', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER', 'GLACIER_IR', 'DEEP_ARCHIVE', 'OUTPOSTS', 'EXPRESS_ONEZONE'],
+      description: 'S3 storage class of the data objects (not of the manifest). Default: the bucket\'s (STANDARD).',
+    },
+    metadata: {
+      type: 'object',
+      propertyNames: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]*$', maxLength: 128 },
+      additionalProperties: { type: 'string', pattern: '^[ -~]*$' },
+      description: 'User-defined object metadata (x-amz-meta-*) on every data object: lowercase names, printable ASCII values, 2 KB in all.',
     },
     partSizeBytes: {
       type: 'integer',
       minimum: 5 * MIB,
       maximum: 5 * 1024 * MIB,
       default: 8 * MIB,
-      description: 'Multipart upload part size in bytes (at least 5 MiB); also bounds the memory each task buffers.',
+      description: 'Multipart upload part size in bytes (at least 5 MiB). A task holds at most 5 parts in memory (one filling, four uploading).',
+    },
+    rollover: {
+      type: 'object',
+      additionalProperties: false,
+      minProperties: 1,
+      properties: {
+        maxRecords: { type: 'integer', minimum: 1, description: 'Start a new part object after this many records.' },
+        maxBytes: {
+          type: 'integer',
+          minimum: 1,
+          description: 'Start a new part object before a record that would take it past this many bytes of NDJSON (counted before compression).',
+        },
+      },
+      description: 'Split a task\'s output into part objects: "-00001" is inserted before the key\'s extension. Without it, one object at exactly the key.',
+    },
+    manifest: {
+      anyOf: [
+        { type: 'string', minLength: 1 },
+        { type: 'boolean', const: false },
+      ],
+      description: `Key template of the run manifest (placeholders ${MANIFEST_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}; {runId} required), or false for none. Default: "${DEFAULT_MANIFEST_KEY}".`,
+    },
+    retry: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        maxAttempts: { type: 'integer', minimum: 1, maximum: 20, default: 8, description: 'Attempts per S3 request, the first included.' },
+        mode: { type: 'string', enum: ['standard', 'adaptive'], default: 'standard', description: 'AWS SDK retry mode; adaptive also rate-limits the client after throttling.' },
+      },
+      description: 'How the AWS SDK retries throttling (503 SlowDown), 5xx and network errors. Default: 8 attempts, standard mode.',
     },
   },
 } as const;
@@ -68,7 +123,8 @@ export function compressionOf(options: Pick<S3SinkOptions, 'compression' | 'key'
 
 /** Checks beyond the schema; touches no network. */
 export function checkS3SinkOptions(options: S3SinkOptions): PluginProblem[] {
-  const problems: PluginProblem[] = checkKeyTemplate(options.key).map((message) => ({ path: 'key', message }));
+  const reserve = options.rollover === undefined ? 0 : PART_SUFFIX_RESERVE_BYTES;
+  const problems: PluginProblem[] = checkKeyTemplate(options.key, KEY_PLACEHOLDERS, reserve).map((message) => ({ path: 'key', message }));
   // Readers pick a decoder from the suffix, so a mismatch yields files nothing can read.
   const gzKey = options.key.endsWith('.gz');
   if (options.compression === 'none' && gzKey) {
@@ -76,6 +132,17 @@ export function checkS3SinkOptions(options: S3SinkOptions): PluginProblem[] {
   }
   if (options.compression === 'gzip' && !gzKey) {
     problems.push({ path: 'key', message: 'compression is "gzip" but the key does not end in ".gz"; add ".gz"' });
+  }
+  if (typeof options.manifest === 'string') {
+    for (const message of checkKeyTemplate(options.manifest, MANIFEST_PLACEHOLDERS)) problems.push({ path: 'manifest', message });
+    if (!options.manifest.includes('{runId}')) {
+      problems.push({ path: 'manifest', message: 'the manifest key must contain {runId}: one manifest per run, so a failed run cannot replace the manifest of a good one' });
+    }
+    if (options.manifest === options.key) problems.push({ path: 'manifest', message: 'the manifest key must differ from the data key' });
+  }
+  const metadataBytes = Object.entries(options.metadata ?? {}).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value), 0);
+  if (metadataBytes > MAX_METADATA_BYTES) {
+    problems.push({ path: 'metadata', message: `user-defined metadata takes ${metadataBytes} bytes; S3 allows ${MAX_METADATA_BYTES}` });
   }
   return problems;
 }

@@ -36,6 +36,14 @@ describe('createS3Client', () => {
     fromOption.destroy();
   });
 
+  it('retries as configured: attempts and mode reach the SDK', async () => {
+    isolateEnv({});
+    const client = createS3Client({ maxAttempts: 5, retryMode: 'adaptive' });
+    expect(await client.config.maxAttempts()).toBe(5);
+    expect(await client.config.retryStrategy()).toMatchObject({ mode: 'adaptive' });
+    client.destroy();
+  });
+
   it('sends only required checksums to a custom endpoint, the SDK default to AWS', async () => {
     isolateEnv({});
     const compatible = createS3Client({ endpoint: 'http://127.0.0.1:9000', forcePathStyle: true });

@@ -1,7 +1,17 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import type { S3SinkOptions } from './options.js';
 
 const FALLBACK_REGION = 'us-east-1';
+
+export type RetryMode = 'standard' | 'adaptive';
+
+export interface S3ClientOptions {
+  readonly region?: string | undefined;
+  readonly endpoint?: string | undefined;
+  readonly forcePathStyle?: boolean | undefined;
+  /** Attempts per request, the first included (the SDK's own retry of throttling, 5xx and network errors). */
+  readonly maxAttempts?: number | undefined;
+  readonly retryMode?: RetryMode | undefined;
+}
 
 /** The SDK's own region chain (env, profile), but us-east-1 instead of "Region is missing". */
 function regionWithFallback(): () => Promise<string> {
@@ -18,19 +28,21 @@ function regionWithFallback(): () => Promise<string> {
 }
 
 /** One client per sink instance; credentials come from the SDK default provider chain. */
-export function createS3Client(options: Pick<S3SinkOptions, 'region' | 'endpoint' | 'forcePathStyle'>): S3Client {
+export function createS3Client(options: S3ClientOptions): S3Client {
   return new S3Client({
     region: options.region ?? regionWithFallback(),
     ...(options.endpoint === undefined
       ? {}
       : {
           endpoint: options.endpoint,
-          // The SDK's default (WHEN_SUPPORTED) sends streamed bodies aws-chunked with trailing checksums;
-          // s3rver stores that framing as object data and MinIO versions differ in support, so against a
-          // custom endpoint only the checksums an operation requires are sent and verified.
+          // The SDK's default (WHEN_SUPPORTED) adds checksums that S3-compatibles support unevenly (s3rver
+          // stores aws-chunked framing as data; MinIO versions differ), so against a custom endpoint only
+          // the checksums an operation requires are sent and verified.
           requestChecksumCalculation: 'WHEN_REQUIRED' as const,
           responseChecksumValidation: 'WHEN_REQUIRED' as const,
         }),
     ...(options.forcePathStyle === undefined ? {} : { forcePathStyle: options.forcePathStyle }),
+    ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+    ...(options.retryMode === undefined ? {} : { retryMode: options.retryMode }),
   });
 }

@@ -6,13 +6,35 @@ export interface S3ObjectLocation {
   readonly key: string;
 }
 
-const HINTS: Readonly<Record<string, string>> = {
-  NoSuchBucket: 'create the bucket or correct the `bucket` option',
-  AccessDenied: 'the credentials found by the AWS SDK lack s3:PutObject on this key',
-  InvalidAccessKeyId: 'check the credentials found by the AWS SDK (AWS_ACCESS_KEY_ID, AWS_PROFILE, role)',
-  SignatureDoesNotMatch: 'check the secret key found by the AWS SDK (AWS_SECRET_ACCESS_KEY, AWS_PROFILE)',
-  CredentialsProviderError: 'no AWS credentials found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE',
-};
+/** What a failed request was doing, for the message. */
+export interface S3FailureContext extends S3ObjectLocation {
+  /** The S3 operation, e.g. `UploadPart 3` or `CompleteMultipartUpload`. */
+  readonly operation: string;
+  /** The `endpoint` option, when the user set one. */
+  readonly endpoint?: string | undefined;
+}
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'TimeoutError']);
+const REGION_MISMATCH = new Set(['PermanentRedirect', 'AuthorizationHeaderMalformed', 'IllegalLocationConstraintException', 'Redirect']);
+const SERVER_SIDE = new Set(['SlowDown', 'InternalError', 'ServiceUnavailable', 'RequestTimeout', 'Throttling', 'ThrottlingException']);
+
+function hintFor(code: string, status: number | undefined, context: S3FailureContext): string | undefined {
+  if (code === 'NoSuchBucket') return `the bucket '${context.bucket}' does not exist${context.endpoint ? ` at ${context.endpoint}` : ' in this account'}: create it or correct the \`bucket\` option`;
+  if (code === 'AccessDenied' || code === 'AllAccessDisabled') {
+    return 'the credentials found by the AWS SDK may not do this: the sink needs s3:PutObject and s3:AbortMultipartUpload on its keys, with rollover also s3:ListBucket and s3:DeleteObject, and the manifest needs s3:PutObject on its key';
+  }
+  if (code === 'InvalidAccessKeyId') return 'check the credentials found by the AWS SDK (AWS_ACCESS_KEY_ID, AWS_PROFILE, role)';
+  if (code === 'SignatureDoesNotMatch') return 'check the secret key found by the AWS SDK (AWS_SECRET_ACCESS_KEY, AWS_PROFILE)';
+  if (code === 'CredentialsProviderError') return 'no AWS credentials found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE';
+  if (REGION_MISMATCH.has(code) || status === 301 || status === 307) {
+    return `the bucket '${context.bucket}' is in another region or behind another endpoint: set the \`region\` option (or AWS_REGION) to the bucket's region`;
+  }
+  if (UNREACHABLE.has(code)) return `cannot reach ${context.endpoint ?? 'S3'}: check the \`endpoint\` option and the network`;
+  if (SERVER_SIDE.has(code) || (status !== undefined && status >= 500)) {
+    return 'S3 kept failing: retry the run later, or raise `retry.maxAttempts`';
+  }
+  return undefined;
+}
 
 export function s3Url({ bucket, key }: S3ObjectLocation): string {
   return `s3://${bucket}/${key}`;
@@ -23,25 +45,33 @@ function errorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { name, code, Code } = error as { name?: unknown; code?: unknown; Code?: unknown };
   for (const candidate of [Code, code, name]) {
-    if (typeof candidate === 'string' && candidate !== 'Error') return candidate;
+    if (typeof candidate === 'string' && candidate !== 'Error' && candidate !== 'S3ServiceException') return candidate;
   }
   return undefined;
 }
 
-function httpStatus(error: unknown): number | undefined {
-  const status = (error as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata?.httpStatusCode;
-  return typeof status === 'number' ? status : undefined;
+function metadataOf(error: unknown): { status?: number; attempts?: number } {
+  const metadata = (error as { $metadata?: { httpStatusCode?: unknown; attempts?: unknown } } | null)?.$metadata;
+  return {
+    ...(typeof metadata?.httpStatusCode === 'number' ? { status: metadata.httpStatusCode } : {}),
+    ...(typeof metadata?.attempts === 'number' ? { attempts: metadata.attempts } : {}),
+  };
 }
 
-/** Wraps a failed upload so the message names the object and the S3 error code; aborts pass through. */
-export function toS3WriteError(error: unknown, location: S3ObjectLocation): unknown {
+/**
+ * Wraps a failed request so the message names the object, the operation, the S3 error code, the attempts
+ * the SDK made and what to do about it. Aborts and our own errors pass through.
+ */
+export function toS3WriteError(error: unknown, context: S3FailureContext): unknown {
   if (isAbortError(error) || error instanceof EtlError) return error;
   const code = errorCode(error) ?? 'UnknownError';
-  const status = httpStatus(error);
-  const detail = error instanceof Error && error.message !== '' && error.message !== code ? `: ${error.message}` : '';
-  const hint = HINTS[code];
+  const { status, attempts } = metadataOf(error);
+  const raw = error instanceof Error ? error.message : '';
+  const detail = raw !== '' && raw !== code && raw !== 'UnknownError' ? `: ${raw}` : '';
+  const hint = hintFor(code, status, context);
   const message =
-    `writing ${s3Url(location)} failed with ${code}${status === undefined ? '' : ` (HTTP ${status})`}${detail}` +
+    `writing ${s3Url(context)} failed: ${context.operation} answered ${code}` +
+    `${status === undefined ? '' : ` (HTTP ${status})`}${attempts === undefined || attempts <= 1 ? '' : ` after ${attempts} attempts`}${detail}` +
     (hint === undefined ? '' : ` (${hint})`);
   return new EtlError('S3_WRITE_FAILED', message, { cause: error });
 }

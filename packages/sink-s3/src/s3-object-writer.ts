@@ -1,133 +1,126 @@
-import { Transform, type Writable } from 'node:stream';
-import { createGzip } from 'node:zlib';
-import type { S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import { abortError, toS3WriteError, type S3ObjectLocation } from './s3-errors.js';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createBodyEncoder, type BodyEncoder } from './body-encoder.js';
+import { MultipartUpload } from './multipart-upload.js';
+import type { Compression } from './options.js';
+import { PartBuffer } from './part-buffer.js';
+import { toS3WriteError } from './s3-errors.js';
+import type { S3ObjectSpec } from './s3-object-spec.js';
+import type { UploadQueue } from './upload-queue.js';
 
-export interface S3ObjectTarget extends S3ObjectLocation {
-  readonly contentType: string;
-  readonly gzip: boolean;
+export interface S3ObjectWriterOptions {
+  readonly compression: Compression;
   readonly partSizeBytes: number;
+  /** Shared by every object of a task, so a task never has more than its limit of parts in flight. */
+  readonly queue: UploadQueue;
+  /** Cancels this object's requests (the task's signal, or the writer's own abort). */
+  readonly signal: AbortSignal;
 }
 
 /**
- * Streams bytes into one S3 object through lib-storage's Upload. The object appears only when the
- * upload completes (a single PutObject, or CompleteMultipartUpload), i.e. inside `finish()`.
- *
- * Failures end in one place: the upload's `done()`. A broken stream is destroyed together with its
- * partner, which makes the upload reject; a failed upload or an abort destroys the streams, which
- * releases a `write()` waiting for 'drain'. The error reported is the upload's (or the abort), never
- * the "premature close" that lib-storage causes when it stops reading after an S3 error.
+ * Streams bytes into one S3 object without publishing it: NDJSON → (gzip) → fixed-size parts uploaded
+ * into a multipart upload that stays open until `complete()`. An object that never fills a part keeps
+ * its bytes in memory (at most one part) and is written with a single PutObject at `complete()`.
  */
 export class S3ObjectWriter {
-  readonly #target: S3ObjectTarget;
-  readonly #head: Writable;
-  readonly #body: Transform;
-  readonly #upload: Upload;
-  readonly #done: Promise<void>;
-  readonly #settled: Promise<void>;
-  #bytes = 0;
-  #failure: unknown;
-  #failed = false;
-  #state: 'writing' | 'finishing' | 'finished' | 'aborted' = 'writing';
+  readonly spec: S3ObjectSpec;
+  readonly #client: S3Client;
+  readonly #options: S3ObjectWriterOptions;
+  readonly #buffer = new PartBuffer();
+  readonly #encoder: BodyEncoder;
+  readonly #upload: MultipartUpload;
+  #putBody: Buffer | undefined;
+  #records = 0;
+  #rawBytes = 0;
+  #storedBytes = 0;
 
-  constructor(client: S3Client, target: S3ObjectTarget) {
-    this.#target = target;
-    // The last stage counts what is uploaded, i.e. bytes after compression.
-    this.#body = new Transform({
-      transform: (chunk: Buffer, _encoding, callback) => {
-        this.#bytes += chunk.length;
-        callback(null, chunk);
-      },
+  constructor(client: S3Client, spec: S3ObjectSpec, options: S3ObjectWriterOptions) {
+    this.spec = spec;
+    this.#client = client;
+    this.#options = options;
+    this.#upload = new MultipartUpload(client, spec, options.signal);
+    this.#encoder = createBodyEncoder(options.compression, (chunk) => {
+      this.#storedBytes += chunk.length;
+      this.#buffer.append(chunk);
     });
-    if (target.gzip) {
-      const gzip = createGzip();
-      gzip.pipe(this.#body);
-      this.#head = gzip;
-    } else {
-      this.#head = this.#body;
-    }
-    // The 'error' listener also keeps a destroy(error) from surfacing as an uncaught exception.
-    for (const stream of new Set<Writable>([this.#head, this.#body])) {
-      stream.on('error', (error) => this.#destroyStreams(error));
-      stream.on('close', () => {
-        if (this.#state === 'writing') this.#destroyStreams();
-      });
-    }
-
-    this.#upload = new Upload({
-      client,
-      // No Content-Encoding for gzip: clients would decompress on download and break the ".gz" contract.
-      params: { Bucket: target.bucket, Key: target.key, Body: this.#body, ContentType: target.contentType },
-      partSize: target.partSizeBytes,
-    });
-    this.#done = this.#upload.done().then(
-      () => undefined,
-      (error: unknown) => {
-        this.#fail(toS3WriteError(error, target));
-        throw this.#failure;
-      },
-    );
-    // Failures surface through write()/finish(); until one of them runs nobody awaits #done.
-    this.#settled = this.#done.catch(() => undefined);
   }
 
-  async write(chunk: Buffer): Promise<void> {
-    if (this.#failed) throw this.#failure;
-    if (this.#state !== 'writing') throw new Error(`write to ${this.#target.key} after it was finished or aborted`);
-    if (this.#head.destroyed) return this.#rejectWithUploadError();
-    // Backpressure: lib-storage holds at most a few parts in memory, so waiting here keeps memory flat.
-    if (this.#head.write(chunk)) return;
-    await new Promise<void>((resolve) => {
-      const release = (): void => {
-        for (const event of ['drain', 'close', 'error']) this.#head.off(event, release);
-        resolve();
-      };
-      for (const event of ['drain', 'close', 'error']) this.#head.on(event, release);
-    });
-    if (this.#head.destroyed) return this.#rejectWithUploadError();
+  /** Records written so far. */
+  get records(): number {
+    return this.#records;
   }
 
-  /** Ends the object and waits until S3 has it; resolves with the uploaded (compressed) byte count. */
-  async finish(): Promise<{ bytes: number }> {
-    if (this.#failed) throw this.#failure;
-    if (this.#state !== 'writing') throw new Error(`finish of ${this.#target.key} after it was finished or aborted`);
-    this.#state = 'finishing';
-    this.#head.end();
-    await this.#done;
-    this.#state = 'finished';
-    return { bytes: this.#bytes };
+  /** NDJSON bytes written so far, before compression. */
+  get rawBytes(): number {
+    return this.#rawBytes;
+  }
+
+  /** Bytes of the stored object (after compression); final once sealed. */
+  get bytes(): number {
+    return this.#storedBytes;
+  }
+
+  /** Adds `records` records' NDJSON; waits while the task has its limit of parts in flight. */
+  async write(ndjson: Buffer, records: number): Promise<void> {
+    if (ndjson.length > 0) await this.#encoder.write(ndjson);
+    this.#records += records;
+    this.#rawBytes += ndjson.length;
+    await this.#uploadFullParts();
   }
 
   /**
-   * Stops the upload; no object appears. Once `finish()` has handed the last part to S3 the request
-   * cannot be recalled (lib-storage sends it without an abort signal), so a late abort may lose that race.
-   * AbortMultipartUpload errors (s3rver answers 405) are swallowed: they cannot make an object visible.
+   * Ends the object's bytes. With `keepInMemory`, an object smaller than one part stays in memory for a
+   * PutObject at `complete()`; otherwise the rest is uploaded as the last part now (rolled-over objects
+   * must leave memory before the next one fills). Part uploads may still be in flight afterwards.
    */
-  async abort(reason?: unknown): Promise<void> {
-    if (this.#state === 'finished' || this.#state === 'aborted') return;
-    this.#state = 'aborted';
-    this.#fail(abortError(this.#target, reason));
-    // Same tick as the destroy above, so the upload settles as aborted rather than as a stream error.
-    await this.#upload.abort().catch(() => undefined);
-    await this.#done.catch(() => undefined);
+  async seal(keepInMemory: boolean): Promise<void> {
+    await this.#encoder.end();
+    await this.#uploadFullParts();
+    const rest = this.#buffer.takeAll();
+    if (this.#upload.partCount === 0 && (keepInMemory || rest.length === 0)) {
+      this.#putBody = rest;
+      return;
+    }
+    if (rest.length > 0) await this.#queuePart(rest);
   }
 
-  /** Once the streams are gone the upload must settle; its error is the one worth reporting. */
-  async #rejectWithUploadError(): Promise<never> {
-    await this.#settled;
-    throw this.#failed ? this.#failure : new Error(`the upload stream of ${this.#target.key} closed unexpectedly`);
+  /** Publishes the sealed object; it appears, whole, when this resolves. */
+  async complete(): Promise<void> {
+    if (this.#putBody === undefined) return this.#upload.complete();
+    const { bucket, key, contentType, storageClass, metadata } = this.spec;
+    const body = this.#putBody;
+    await this.#client
+      .send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: body,
+          ContentLength: body.length,
+          ContentType: contentType,
+          ...(storageClass === undefined ? {} : { StorageClass: storageClass }),
+          ...(metadata === undefined ? {} : { Metadata: { ...metadata } }),
+        }),
+        { abortSignal: this.#options.signal },
+      )
+      .catch((error: unknown) => {
+        throw toS3WriteError(error, { ...this.spec, operation: 'PutObject' });
+      });
+    this.#putBody = undefined;
   }
 
-  #fail(error: unknown): void {
-    if (this.#failed) return;
-    this.#failed = true;
-    this.#failure = error;
-    this.#destroyStreams(error instanceof Error ? error : new Error(String(error)));
+  /** Drops the object: stops encoding and aborts its multipart upload (best effort). */
+  async abort(): Promise<void> {
+    this.#encoder.destroy();
+    this.#putBody = undefined;
+    await this.#upload.abort();
   }
 
-  #destroyStreams(error?: Error): void {
-    this.#head.destroy(error);
-    this.#body.destroy(error);
+  async #uploadFullParts(): Promise<void> {
+    const { partSizeBytes } = this.#options;
+    while (this.#buffer.size >= partSizeBytes) await this.#queuePart(this.#buffer.take(partSizeBytes));
+  }
+
+  #queuePart(body: Buffer): Promise<void> {
+    const partNumber = this.#upload.nextPartNumber();
+    return this.#options.queue.run(() => this.#upload.uploadPart(partNumber, body));
   }
 }

@@ -1,87 +1,77 @@
-import { defineSink, EtlError, type SinkCommitResult, type SinkInstance, type SinkTask, type SinkWriter } from '@etl/core';
-import { parseKeyTemplate, renderKey, type KeyTemplatePart } from './key-template.js';
-import { encodeNdjson } from './ndjson-encoder.js';
-import { checkS3SinkOptions, compressionOf, s3SinkOptionsSchema, type S3SinkOptions } from './options.js';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { defineSink, EtlError, type SinkInstance, type SinkOutput, type SinkRunReport, type SinkTask, type SinkWriter } from '@etl/core';
+import { keyClaims } from './key-claims.js';
+import { checkS3SinkOptions, s3SinkOptionsSchema, type S3SinkOptions } from './options.js';
+import { resolveS3SinkOptions } from './resolve-options.js';
+import { buildRunManifest } from './run-manifest.js';
 import { createS3Client } from './s3-client.js';
-import { abortError, s3Url, type S3ObjectLocation } from './s3-errors.js';
-import { S3ObjectWriter, type S3ObjectTarget } from './s3-object-writer.js';
-
-const DEFAULT_CONTENT_TYPE = 'application/x-ndjson';
-const DEFAULT_PART_SIZE_BYTES = 8 * 1024 * 1024;
-
-/** Writes one task's records as one NDJSON object; the object appears when commit() resolves. */
-class S3NdjsonWriter implements SinkWriter<unknown> {
-  readonly #object: S3ObjectWriter;
-  readonly #location: S3ObjectLocation;
-  readonly #signal: AbortSignal;
-  readonly #onAbort = (): void => void this.#object.abort(this.#signal.reason);
-  #records = 0;
-
-  constructor(object: S3ObjectWriter, location: S3ObjectLocation, signal: AbortSignal) {
-    this.#object = object;
-    this.#location = location;
-    this.#signal = signal;
-    signal.addEventListener('abort', this.#onAbort, { once: true });
-  }
-
-  async write(records: readonly unknown[]): Promise<void> {
-    // Even an empty page goes through, so a write after abort or failure still rejects.
-    await this.#object.write(encodeNdjson(records));
-    this.#records += records.length;
-  }
-
-  async commit(): Promise<SinkCommitResult> {
-    try {
-      const { bytes } = await this.#object.finish();
-      return { outputs: [{ location: s3Url(this.#location), records: this.#records, bytes }] };
-    } finally {
-      this.#signal.removeEventListener('abort', this.#onAbort);
-    }
-  }
-
-  async abort(reason?: unknown): Promise<void> {
-    this.#signal.removeEventListener('abort', this.#onAbort);
-    await this.#object.abort(reason);
-  }
-}
-
-function renderTaskKey(parts: readonly KeyTemplatePart[], task: SinkTask): string {
-  try {
-    return renderKey(parts, task);
-  } catch (error) {
-    // encodeURIComponent throws URIError on lone surrogates; name the task instead of a bare URIError.
-    throw new EtlError('S3_KEY_INVALID', `cannot build an S3 key for partition ${JSON.stringify(task.partition)} of pipeline ${JSON.stringify(task.pipeline)}: ${String(error)}`, { cause: error });
-  }
-}
+import { abortError, s3Url, toS3WriteError } from './s3-errors.js';
+import { S3TaskWriter } from './s3-task-writer.js';
+import { describeTask, manifestKey, taskKeys } from './task-keys.js';
 
 function createS3Sink(options: S3SinkOptions): SinkInstance<unknown> {
-  // The core may not have run check(); a bad template must not reach S3 as a literal key.
-  const problems = checkS3SinkOptions(options);
-  const parsed = parseKeyTemplate(options.key);
-  if (problems.length > 0 || !parsed.ok) {
-    throw new EtlError('S3_SINK_OPTIONS_INVALID', `invalid s3.ndjson options: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
-  }
-  const client = createS3Client(options);
-  const base = {
-    bucket: options.bucket,
-    contentType: options.contentType ?? DEFAULT_CONTENT_TYPE,
-    gzip: compressionOf(options) === 'gzip',
-    partSizeBytes: options.partSizeBytes ?? DEFAULT_PART_SIZE_BYTES,
+  const resolved = resolveS3SinkOptions(options);
+  const client = createS3Client(resolved.client);
+  const { bucket, endpoint } = resolved.object;
+  const store = `${endpoint ?? 'aws'}|${bucket}`;
+  const instance = {};
+
+  /** Fails the task (not the run) when another writer of the same run already owns the key. */
+  const claim = (runId: string, key: string, description: string, advice: string): void => {
+    const holder = keyClaims.claim(runId, `${store}|${key}`, instance, description);
+    if (holder !== undefined) {
+      throw new EtlError('S3_KEY_CONFLICT', `${description} would write ${s3Url({ bucket, key })}, which ${holder} already writes in this run: ${advice}`);
+    }
   };
+  const manifestTemplate = resolved.manifest;
+  const manifestKeyOf = (runId: string, runStartedAt: Date): string | undefined =>
+    manifestTemplate === undefined ? undefined : manifestKey(manifestTemplate, runId, runStartedAt);
+  const manifestAdvice = 'give each s3Sink its own `manifest` key, or use one s3Sink value for these pipelines';
 
   return {
     async open(task: SinkTask): Promise<SinkWriter<unknown>> {
-      const target: S3ObjectTarget = { ...base, key: renderTaskKey(parsed.parts, task) };
-      if (task.signal.aborted) throw abortError(target, task.signal.reason);
-      return new S3NdjsonWriter(new S3ObjectWriter(client, target), target, task.signal);
+      const keys = taskKeys(resolved, task);
+      const dataKey = keys.rollover ? keys.keys.key(1) : keys.key;
+      claim(task.runId, keys.rollover ? keys.keys.base : keys.key, describeTask(task), 'add {pipeline} (or {partition}) to the key template');
+      const manifest = manifestKeyOf(task.runId, task.runStartedAt);
+      if (manifest !== undefined) claim(task.runId, manifest, 'the manifest of another s3Sink', manifestAdvice);
+      if (task.signal.aborted) throw abortError({ bucket, key: dataKey }, task.signal.reason);
+      return new S3TaskWriter({
+        client,
+        object: resolved.object,
+        keys,
+        compression: resolved.compression,
+        partSizeBytes: resolved.partSizeBytes,
+        uploadConcurrency: resolved.uploadConcurrency,
+        signal: task.signal,
+      });
     },
+
+    async finishRun(report: SinkRunReport): Promise<readonly SinkOutput[]> {
+      const key = manifestKeyOf(report.runId, report.startedAt);
+      if (key === undefined) return [];
+      claim(report.runId, key, 'the manifest of another s3Sink', manifestAdvice);
+      const manifest = buildRunManifest(report, { bucket, compression: resolved.compression });
+      const body = Buffer.from(`${JSON.stringify(manifest)}\n`, 'utf8');
+      await client
+        .send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: body.length, ContentType: 'application/json' }))
+        .catch((error: unknown) => {
+          throw toS3WriteError(error, { bucket, key, operation: 'PutObject (run manifest)', endpoint });
+        });
+      return [{ location: s3Url({ bucket, key }), records: manifest.totals.records, bytes: body.length }];
+    },
+
     async close(): Promise<void> {
+      keyClaims.release(instance);
       client.destroy();
     },
   };
 }
 
-/** Writes each task's records as one NDJSON object (optionally gzip) to S3 or an S3-compatible store. */
+/**
+ * Writes each task's records as NDJSON (optionally gzip) objects to S3 or an S3-compatible store,
+ * published at commit, and a manifest per run listing every committed object.
+ */
 export const s3Sink = defineSink({
   name: 's3.ndjson',
   options: s3SinkOptionsSchema,

@@ -3,6 +3,7 @@ import type { AppView } from '@etl/dev-servers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { atprotoAuthorFeed } from './author-feed-source.js';
 import { createSource, dataset, errorOf, readPartition, startFixture } from './test-support/feed-fixture.js';
+import { actor as graphActor, runPipeline, startGraphFixture } from './test-support/graph-fixture.js';
 
 const big = dataset.actors[0]!;
 const empty = dataset.actors[1]!;
@@ -95,5 +96,43 @@ describe('atprotoAuthorFeed', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(isAbortError(error)).toBe(false);
     expect(source.isRetryable?.(error)).toBe(true);
+  });
+});
+
+describe('atprotoAuthorFeed in a run', () => {
+  it('resolves each handle once per run, reports it, pages with the DID, and skips missing actors when told to', async () => {
+    const server = await startGraphFixture();
+    servers.push(server);
+    const source = atprotoAuthorFeed({ service: server.url, limit: 3, onMissingActor: 'skip' });
+    const partitions = [graphActor(4).handle, graphActor(4).did, 'nobody.test', graphActor(14).handle, graphActor(15).did];
+    const { summary, events } = await runPipeline({ a: { source, partitions }, b: { source, partitions: [graphActor(4).handle] } });
+    expect(summary.status).toBe('succeeded');
+    expect(summary.tasks.map((t) => [t.status, t.records])).toEqual([
+      ['succeeded', 10],
+      ['succeeded', 10],
+      ['skipped', 0],
+      ['skipped', 0],
+      ['skipped', 0],
+      ['succeeded', 10],
+    ]);
+    expect(summary.tasks.map((t) => t.resolved)).toEqual([graphActor(4).did, undefined, undefined, graphActor(14).did, undefined, graphActor(4).did]);
+    expect(events.filter((e) => e.type === 'partition-resolved')).toHaveLength(3);
+    // The same handle in two pipelines sharing the source value: one resolveHandle (plus one for the unknown handle, and one for 14).
+    expect(server.count('com.atproto.identity.resolveHandle')).toBe(3);
+    expect(server.requestLog.filter((r) => r.nsid === 'app.bsky.feed.getAuthorFeed').every((r) => String(r.params['actor']).startsWith('did:'))).toBe(true);
+    expect(summary.tasks[3]?.error?.message).toMatch(/is deactivated/);
+    expect(summary.tasks[4]?.error?.message).toMatch(/is suspended/);
+  });
+
+  it('fails a missing actor by default, only that task, with what to do', async () => {
+    const server = await startGraphFixture();
+    servers.push(server);
+    const { summary } = await runPipeline({ a: { source: atprotoAuthorFeed({ service: server.url }), partitions: ['nobody.test', graphActor(1).handle] } });
+    expect(summary.status).toBe('failed');
+    expect(summary.tasks.map((t) => t.status)).toEqual(['failed', 'succeeded']);
+    expect(summary.tasks[0]).toMatchObject({ retries: 0, error: { code: 'ATPROTO_NOT_FOUND', status: 400 } });
+    expect(summary.tasks[0]?.error?.message).toBe(
+      `actor nobody.test was not found (no such handle or DID, or it no longer resolves) (com.atproto.identity.resolveHandle on ${server.url} answered 400 InvalidRequest: Unable to resolve handle); set onMissingActor: 'skip' to skip such actors instead of failing`,
+    );
   });
 });

@@ -1,11 +1,12 @@
-import { AtpAgent } from '@atproto/api';
 import type { AppBskyFeedDefs } from '@atproto/api';
-import { defineSource, isAbortError } from '@etl/core';
-import type { FetchPageRequest, SourceInstance, SourcePage } from '@etl/core';
-import { checkActorIdentifier } from './actor-identifier.js';
-import { isRetryableAtprotoError } from './atproto-errors.js';
-import { authorFeedOptionsSchema, resolveAuthorFeedOptions } from './options.js';
-import type { AuthorFeedOptions, ResolvedAuthorFeedOptions } from './options.js';
+import { defineSource } from '@etl/core';
+import type { SourceInstance } from '@etl/core';
+import { actorSource } from './actor-source.js';
+import { AtprotoClient } from './client/atproto-client.js';
+import { checkActorIdentifier } from './identity/actor-identifier.js';
+import { authorFeedOptionsSchema } from './options/author-feed-options.js';
+import type { AuthorFeedOptions } from './options/author-feed-options.js';
+import { checkServiceWithAuth, clientSettingsOf } from './options/common-options.js';
 
 export type FeedViewPost = AppBskyFeedDefs.FeedViewPost;
 
@@ -13,33 +14,25 @@ export type FeedViewPost = AppBskyFeedDefs.FeedViewPost;
 export const atprotoAuthorFeed = defineSource({
   name: 'atproto.authorFeed',
   options: authorFeedOptionsSchema,
+  check: (options: AuthorFeedOptions) => checkServiceWithAuth(options),
   checkPartition: (partition) => checkActorIdentifier(partition),
-  create: (options: AuthorFeedOptions) => createAuthorFeedSource(resolveAuthorFeedOptions(options)),
+  create: (options: AuthorFeedOptions) => createAuthorFeedSource(options),
 });
 
-export function createAuthorFeedSource(options: ResolvedAuthorFeedOptions): SourceInstance<FeedViewPost> {
-  const agent = new AtpAgent({ service: options.service });
-  return {
-    async fetchPage({ partition, cursor, signal }: FetchPageRequest): Promise<SourcePage<FeedViewPost>> {
-      // @atproto/api takes a signal per call; the timeout rides on it, so it covers the body read too.
-      const callSignal = AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]);
-      try {
-        const { data } = await agent.app.bsky.feed.getAuthorFeed(
-          { actor: partition, limit: options.limit, cursor, filter: options.filter, includePins: options.includePins },
-          { signal: callSignal },
-        );
+export function createAuthorFeedSource(options: AuthorFeedOptions): SourceInstance<FeedViewPost> {
+  const { properties } = authorFeedOptionsSchema;
+  const limit = options.limit ?? properties.limit.default;
+  const filter = options.filter ?? properties.filter.default;
+  const includePins = options.includePins ?? properties.includePins.default;
+  const client = new AtprotoClient(clientSettingsOf(options));
+  return actorSource({
+    client,
+    onMissingActor: options.onMissingActor ?? properties.onMissingActor.default,
+    retryAt429: options.retryAt429 ?? properties.retryAt429.default,
+    page: (actor, cursor, context) =>
+      client.call('app.bsky.feed.getAuthorFeed', context, async (agent, signal) => {
+        const { data } = await agent.app.bsky.feed.getAuthorFeed({ actor, limit, cursor, filter, includePins }, { signal });
         return { records: data.feed, cursor: data.cursor };
-      } catch (error) {
-        // The client wraps an abort in an XRPCError; surface it as an abort so that nothing retries a cancelled run.
-        if (signal.aborted) throw abortErrorOf(signal);
-        throw error;
-      }
-    },
-    isRetryable: isRetryableAtprotoError,
-  };
-}
-
-function abortErrorOf(signal: AbortSignal): unknown {
-  const reason: unknown = signal.reason;
-  return isAbortError(reason) ? reason : new DOMException('The operation was aborted', 'AbortError');
+      }),
+  });
 }

@@ -1,4 +1,6 @@
 import type { AppBskyFeedPost } from '@atproto/api';
+import { generateGraph } from './graph-dataset.js';
+import type { AccountStatus, GraphSpec, SyntheticBlock, SyntheticFollow, SyntheticList, SyntheticStarterPack } from './graph-dataset.js';
 import { cidOf, syntheticDid, tid } from './identifiers.js';
 import { createPrng } from './prng.js';
 import type { Prng } from './prng.js';
@@ -23,14 +25,22 @@ export interface SyntheticActor {
   readonly createdAt: string;
   /** Newest first, as an author feed lists them. */
   readonly posts: readonly SyntheticPost[];
+  /** Absent for an active account. */
+  readonly status?: AccountStatus;
 }
 
+/** The graph fields are absent in hand-made datasets; the server reads them as empty. */
 export interface Dataset {
   readonly seed: number;
   readonly actors: readonly SyntheticActor[];
+  /** Every follow record, newest first. */
+  readonly follows?: readonly SyntheticFollow[];
+  readonly lists?: readonly SyntheticList[];
+  readonly starterPacks?: readonly SyntheticStarterPack[];
+  readonly blocks?: readonly SyntheticBlock[];
 }
 
-export interface GenerateDatasetOptions {
+export interface GenerateDatasetOptions extends GraphSpec {
   readonly seed: number;
   /** Number of actors; may be left out when `postsPerActor` is a list (its length is used). */
   readonly actors?: number;
@@ -70,14 +80,22 @@ export function generateDataset(options: GenerateDatasetOptions): Dataset {
     const posts = built.filter((post) => post.authorDid === identity.did).reverse();
     const oldest = posts.at(-1);
     const createdMs = (oldest ? Date.parse(oldest.record.createdAt) : NEWEST_POST_MS) - prng.int(1, 400) * 86_400_000;
+    const status = options.accountStatus?.[index];
     return {
       ...identity,
       description: `Synthetic test account #${index + 1}. Not a real person.`,
       createdAt: new Date(createdMs).toISOString(),
       posts,
+      ...(status ? { status } : {}),
     };
   });
-  return { seed: options.seed, actors };
+  if (!hasGraph(options)) return { seed: options.seed, actors };
+  const graph = generateGraph(options.seed, actors.map((actor) => actor.did), options);
+  return { seed: options.seed, actors, ...graph };
+}
+
+function hasGraph(spec: GraphSpec): boolean {
+  return [spec.follows, spec.lists, spec.starterPacks, spec.blocks].some((part) => part !== undefined && part.length > 0);
 }
 
 function postCounts(options: GenerateDatasetOptions): readonly number[] {

@@ -6,12 +6,15 @@ export interface AppViewRequest {
   readonly params: Readonly<Record<string, string | readonly string[]>>;
   /** 1-based sequence number of the call on this server. */
   readonly n: number;
+  /** Whether the call carried a bearer token (i.e. it came through a session, to the PDS role). */
+  readonly authenticated: boolean;
 }
 
 /**
  * What a test makes the fixture do instead of (or before) answering normally. With `status`, the
  * response is that error; with `reset`, the connection is destroyed; with only `delayMs`, the call
- * is answered normally after the delay (for timeout and abort tests).
+ * is answered normally after the delay (for timeout and abort tests). With `body`, the call is answered
+ * with that JSON (status 200 unless `status` says otherwise), e.g. a body that breaks the lexicon.
  */
 export interface AppViewFault {
   readonly delayMs?: number;
@@ -21,6 +24,7 @@ export interface AppViewFault {
   readonly error?: string;
   readonly message?: string;
   readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: unknown;
 }
 
 export type AppViewFaults = (request: AppViewRequest) => AppViewFault | undefined;
@@ -31,12 +35,15 @@ export function writeFault(res: ServerResponse, fault: AppViewFault): boolean {
     res.socket?.destroy();
     return true;
   }
-  if (fault.status === undefined) return false;
-  res.statusCode = fault.status;
+  if (fault.status === undefined && fault.body === undefined) return false;
+  res.statusCode = fault.status ?? 200;
   for (const [name, value] of Object.entries(fault.headers ?? {})) res.setHeader(name, value);
-  if (fault.error === undefined) {
+  if (fault.body !== undefined) {
+    res.setHeader('content-type', 'application/json; charset=utf-8');
+    res.end(JSON.stringify(fault.body));
+  } else if (fault.error === undefined) {
     res.setHeader('content-type', 'text/plain; charset=utf-8');
-    res.end(fault.message ?? `HTTP ${fault.status}`);
+    res.end(fault.message ?? `HTTP ${res.statusCode}`);
   } else {
     res.setHeader('content-type', 'application/json; charset=utf-8');
     res.end(JSON.stringify({ error: fault.error, message: fault.message ?? fault.error }));

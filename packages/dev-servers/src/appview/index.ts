@@ -1,6 +1,19 @@
 export { generateDataset } from './dataset.js';
 export type { Dataset, GenerateDatasetOptions, SyntheticActor, SyntheticPost } from './dataset.js';
+export type {
+  AccountStatus,
+  GraphSpec,
+  ListSpec,
+  StarterPackSpec,
+  SyntheticBlock,
+  SyntheticFollow,
+  SyntheticList,
+  SyntheticListItem,
+  SyntheticRecord,
+  SyntheticStarterPack,
+} from './graph-dataset.js';
 export { startAppView } from './server.js';
 export type { AppView, StartAppViewOptions } from './server.js';
+export type { SessionTokenOptions } from './session-tokens.js';
 export type { AppViewFault, AppViewFaults, AppViewRequest } from './faults.js';
 export { sampleDataset } from './sample.js';

@@ -1,25 +1,9 @@
 import type { $Typed, AppBskyActorDefs, AppBskyFeedDefs } from '@atproto/api';
-import type { Dataset, SyntheticActor, SyntheticPost } from './dataset.js';
+import type { SyntheticActor, SyntheticPost } from './dataset.js';
+import type { DatasetIndex } from './dataset-index.js';
 
-/** Lookups the views need; built once per server from a dataset. */
-export interface DatasetIndex {
-  readonly dataset: Dataset;
-  actorByDid(did: string): SyntheticActor | undefined;
-  actorByHandle(handle: string): SyntheticActor | undefined;
-  postByUri(uri: string): SyntheticPost | undefined;
-}
-
-export function indexDataset(dataset: Dataset): DatasetIndex {
-  const byDid = new Map(dataset.actors.map((actor) => [actor.did, actor]));
-  const byHandle = new Map(dataset.actors.map((actor) => [actor.handle.toLowerCase(), actor]));
-  const byUri = new Map(dataset.actors.flatMap((actor) => actor.posts.map((post) => [post.uri, post] as const)));
-  return {
-    dataset,
-    actorByDid: (did) => byDid.get(did),
-    actorByHandle: (handle) => byHandle.get(handle.toLowerCase()),
-    postByUri: (uri) => byUri.get(uri),
-  };
-}
+export type { DatasetIndex } from './dataset-index.js';
+export { indexDataset } from './dataset-index.js';
 
 export function profileViewBasic(actor: SyntheticActor): AppBskyActorDefs.ProfileViewBasic {
   return { did: actor.did, handle: actor.handle, displayName: actor.displayName, createdAt: actor.createdAt };

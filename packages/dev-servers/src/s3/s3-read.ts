@@ -1,8 +1,8 @@
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { S3Connection } from './start-s3.js';
 
-/** A client with the settings s3rver needs (see platform notes, "S3 on loopback"). */
-export function createTestS3Client(server: S3Connection): S3Client {
+/** A client with the settings s3rver needs (see platform notes, "S3 on loopback"), plus `overrides`. */
+export function createTestS3Client(server: S3Connection, overrides: S3ClientConfig = {}): S3Client {
   return new S3Client({
     endpoint: server.endpoint,
     region: server.region,
@@ -10,6 +10,7 @@ export function createTestS3Client(server: S3Connection): S3Client {
     forcePathStyle: true,
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    ...overrides,
   });
 }
 

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
+import { faultLabel, writeS3Fault, type S3Faults } from './s3-faults.js';
+import { describeS3Request, type S3Request } from './s3-request.js';
 
 export interface StartS3Options {
   /** Where s3rver keeps buckets; a fresh temp directory (removed on close) when absent. */
@@ -12,6 +14,13 @@ export interface StartS3Options {
   readonly buckets?: readonly string[];
   /** Only 0 (a free port): fixed ports make parallel test runs collide. */
   readonly port?: 0;
+  /** Consulted for every request before s3rver sees it: 503 SlowDown, 500, resets, denied keys, ... */
+  readonly faults?: S3Faults;
+}
+
+/** A request as logged by the server, with the fault it was answered with (if any). */
+export interface S3LoggedRequest extends S3Request {
+  readonly fault?: string;
 }
 
 /** What a client needs to reach the server; the credentials are the only ones s3rver accepts. */
@@ -25,11 +34,14 @@ export interface S3Server extends S3Connection {
   readonly directory: string;
   /** HTTP requests received so far, so a test can assert that nothing was sent. */
   readonly requests: number;
+  /** Every request so far, classified, with the injected fault if any. */
+  readonly requestLog: readonly S3LoggedRequest[];
   close(): Promise<void>;
 }
 
 /**
- * Starts s3rver on loopback. Truncated ListObjectsV2 (more than MaxKeys keys) answers 500 unless the
+ * Starts s3rver on loopback, behind a layer of our own that logs every request (`requestLog`) and answers
+ * chosen ones with S3 faults (`faults`: 503 SlowDown, 500, 403, connection resets). Truncated ListObjectsV2 (more than MaxKeys keys) answers 500 unless the
  * process runs with NODE_OPTIONS=--openssl-legacy-provider (see platform notes).
  */
 export async function startS3(options: StartS3Options = {}): Promise<S3Server> {
@@ -42,12 +54,20 @@ export async function startS3(options: StartS3Options = {}): Promise<S3Server> {
   });
   await s3rver.configureBuckets();
 
-  // Our own server in front of s3rver's handler: it counts requests and is where faults can be injected.
+  // Our own server in front of s3rver's handler: it counts and classifies requests and injects faults.
   const handler = s3rver.callback();
-  let requests = 0;
+  const requestLog: S3LoggedRequest[] = [];
+  const seen = new Map<string, number>();
   const server = createServer((req, res) => {
-    requests += 1;
-    handler(req, res);
+    const described = describeS3Request(req);
+    const identity = `${described.operation} ${described.bucket ?? ''}/${described.key ?? ''} ${described.partNumber ?? ''}`;
+    const count = (seen.get(identity) ?? 0) + 1;
+    seen.set(identity, count);
+    const request: S3Request = { ...described, n: requestLog.length + 1, seen: count };
+    const fault = options.faults?.(request);
+    requestLog.push(fault === undefined ? request : { ...request, fault: faultLabel(fault) });
+    if (fault === undefined) handler(req, res);
+    else writeS3Fault(req, res, fault);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -74,8 +94,9 @@ export async function startS3(options: StartS3Options = {}): Promise<S3Server> {
     credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
     directory,
     get requests() {
-      return requests;
+      return requestLog.length;
     },
+    requestLog,
     close: () => (closed ??= close()),
   };
 }

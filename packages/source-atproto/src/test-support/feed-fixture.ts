@@ -5,7 +5,7 @@ import { generateDataset, startAppView } from '@etl/dev-servers';
 import type { AppView, AppViewFaults, Dataset } from '@etl/dev-servers';
 import type { FeedViewPost } from '../author-feed-source.js';
 import { atprotoAuthorFeed } from '../author-feed-source.js';
-import type { AuthorFeedOptions } from '../options.js';
+import type { AuthorFeedOptions } from '../options/author-feed-options.js';
 
 /** Actors with 250, 0 and 1 posts. */
 export const dataset: Dataset = generateDataset({ seed: 2024, postsPerActor: [250, 0, 1] });

@@ -1,7 +1,7 @@
 import type { AppView, AppViewFault } from '@etl/dev-servers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isRetryableAtprotoError } from './atproto-errors.js';
-import { closedPort, createSource, dataset, errorOf, startFixture } from './test-support/feed-fixture.js';
+import { closedPort, createSource, dataset, errorOf, startFixture } from '../test-support/feed-fixture.js';
 
 const actor = dataset.actors[0]!.did;
 const servers: AppView[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkActorIdentifier } from './actor-identifier.js';
-import { atprotoAuthorFeed } from './author-feed-source.js';
+import { atprotoAuthorFeed } from '../author-feed-source.js';
 
 describe('checkActorIdentifier', () => {
   it.each(['alice.test', 'alice.bsky.social', 'did:plc:ewvi7nxzyoun6zhxrhs64oiz', 'did:web:example.com'])('accepts %s', (value) => {

@@ -1,0 +1,50 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { S3Request } from './s3-request.js';
+
+/**
+ * What the fault layer answers instead of s3rver: an S3 error document with `status` and `code`, or a
+ * connection reset (the socket is destroyed after the request body was read, before any response).
+ */
+export type S3Fault =
+  | { readonly status: number; readonly code: string; readonly message?: string; readonly headers?: Readonly<Record<string, string>> }
+  | { readonly reset: true };
+
+/** Decides, per request, whether to inject a fault; `undefined` lets s3rver answer. */
+export type S3Faults = (request: S3Request) => S3Fault | undefined;
+
+/** The faults S3 itself produces, with the codes and messages AWS documents. */
+export const s3Faults = {
+  slowDown: (): S3Fault => ({ status: 503, code: 'SlowDown', message: 'Please reduce your request rate.' }),
+  internalError: (): S3Fault => ({ status: 500, code: 'InternalError', message: 'We encountered an internal error. Please try again.' }),
+  accessDenied: (): S3Fault => ({ status: 403, code: 'AccessDenied', message: 'Access Denied' }),
+  reset: (): S3Fault => ({ reset: true }),
+} as const;
+
+function escapeXml(text: string): string {
+  return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A short label for logs and assertions: the error code, or `reset`. */
+export function faultLabel(fault: S3Fault): string {
+  return 'reset' in fault ? 'reset' : fault.code;
+}
+
+/**
+ * Answers with the fault. The request body is read to its end first, so the client always finishes
+ * sending and then sees the fault, as with a real server that rejects after receiving the request.
+ */
+export function writeS3Fault(req: IncomingMessage, res: ServerResponse, fault: S3Fault): void {
+  req.resume();
+  req.once('end', () => {
+    if ('reset' in fault) {
+      req.socket.destroy();
+      return;
+    }
+    const body =
+      req.method === 'HEAD'
+        ? ''
+        : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(fault.code)}</Code><Message>${escapeXml(fault.message ?? fault.code)}</Message><RequestId>fault-injected</RequestId></Error>`;
+    res.writeHead(fault.status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body), ...fault.headers });
+    res.end(body);
+  });
+}
