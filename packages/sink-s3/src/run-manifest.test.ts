@@ -63,7 +63,7 @@ async function run(pipelines: Record<string, TestPipeline>, faults?: S3Faults): 
       ]),
     ),
   };
-  const summary = await runPipelines(validateConfig(raw, 'test.config.ts'), { runId: 'run-7' });
+  const summary = await runPipelines(validateConfig(raw, 'test.config.ts'), { runId: 'run-7', state: false });
   return { summary, server: s3 };
 }
 

@@ -36,7 +36,7 @@ function createS3Sink(options: S3SinkOptions): SinkInstance<unknown> {
       const manifest = manifestKeyOf(task.runId, task.runStartedAt);
       if (manifest !== undefined) claim(task.runId, manifest, 'the manifest of another s3Sink', manifestAdvice);
       if (task.signal.aborted) throw abortError({ bucket, key: dataKey }, task.signal.reason);
-      return new S3TaskWriter({
+      const writer = new S3TaskWriter({
         client,
         object: resolved.object,
         keys,
@@ -44,7 +44,12 @@ function createS3Sink(options: S3SinkOptions): SinkInstance<unknown> {
         partSizeBytes: resolved.partSizeBytes,
         uploadConcurrency: resolved.uploadConcurrency,
         signal: task.signal,
+        resumed: task.resume?.outputs,
       });
+      // Checkpoints need part objects; without rollover the core sees a writer without them.
+      return keys.rollover
+        ? writer
+        : { write: (r) => writer.write(r), commit: () => writer.commit(), abort: (reason) => writer.abort(reason) };
     },
 
     async finishRun(report: SinkRunReport): Promise<readonly SinkOutput[]> {

@@ -26,6 +26,8 @@ export interface S3TaskWriterOptions {
   readonly uploadConcurrency: number;
   /** The task's signal: when it fires, the writer aborts. */
   readonly signal: AbortSignal;
+  /** A task resuming from a checkpoint: the part objects committed before (numbering continues after them). */
+  readonly resumed?: readonly SinkOutput[] | undefined;
 }
 
 type State = 'writing' | 'committing' | 'committed' | 'aborted';
@@ -42,6 +44,9 @@ type State = 'writing' | 'committing' | 'committed' | 'aborted';
 export class S3TaskWriter implements SinkWriter<unknown> {
   readonly #options: S3TaskWriterOptions;
   readonly #objects: S3ObjectWriter[] = [];
+  /** Objects completed by checkpoints (a prefix of #objects). */
+  #completed = 0;
+  readonly #resumed: readonly SinkOutput[];
   readonly #queue: UploadQueue;
   // Ours, so that abort() cancels in-flight requests even when the task's signal has not fired.
   readonly #controller = new AbortController();
@@ -53,6 +58,7 @@ export class S3TaskWriter implements SinkWriter<unknown> {
 
   constructor(options: S3TaskWriterOptions) {
     this.#options = options;
+    this.#resumed = options.resumed ?? [];
     this.#queue = new UploadQueue(options.uploadConcurrency);
     this.#signal = AbortSignal.any([options.signal, this.#controller.signal]);
     this.#current = this.#openObject();
@@ -91,23 +97,53 @@ export class S3TaskWriter implements SinkWriter<unknown> {
     }
   }
 
+  /**
+   * With rollover only (the parts are what makes a task resumable): completes every part object written so
+   * far, so they are durable (and visible: the run manifest stays the source of truth), and continues in
+   * the next part. After a crash the core resumes the task after this point, with the next part number,
+   * so a re-written part lands on the same key.
+   */
+  async checkpoint(): Promise<SinkCommitResult> {
+    this.#assertWriting('checkpoint');
+    if (!this.#options.keys.rollover) throw new Error('checkpoints need rollover (part objects); set `rollover` on the s3Sink');
+    try {
+      const sealCurrent = this.#current.records > 0;
+      if (sealCurrent) await this.#current.seal(true);
+      await this.#queue.drain();
+      const upTo = sealCurrent ? this.#objects.length : this.#objects.length - 1;
+      for (; this.#completed < upTo; this.#completed++) {
+        if (this.#abortError) throw this.#abortError;
+        await (this.#objects[this.#completed] as S3ObjectWriter).complete();
+      }
+      if (sealCurrent) this.#current = this.#openObject();
+      return { outputs: this.#outputs(this.#completed) };
+    } catch (error) {
+      throw this.#abortError ?? error;
+    }
+  }
+
   async commit(): Promise<SinkCommitResult> {
     this.#assertWriting('commit');
     this.#state = 'committing';
     try {
-      await this.#current.seal(true);
+      // After a checkpoint (in this process or before a resume) an empty last part adds nothing: drop it.
+      const dropEmptyTail = (this.#resumed.length > 0 || this.#completed > 0) && this.#current.records === 0 && this.#objects.length - this.#completed === 1;
+      if (dropEmptyTail) await this.#current.abort();
+      else await this.#current.seal(true);
       await this.#queue.drain();
+      const total = dropEmptyTail ? this.#objects.length - 1 : this.#objects.length;
       // One at a time, in part order: a reader during commit sees a prefix of the new parts.
-      for (const object of this.#objects) {
+      for (; this.#completed < total; this.#completed++) {
         if (this.#abortError) throw this.#abortError;
-        await object.complete();
+        await (this.#objects[this.#completed] as S3ObjectWriter).complete();
       }
       const { keys, client, object } = this.#options;
       if (keys.rollover) {
-        await deleteStaleParts({ client, bucket: object.bucket, keys: keys.keys, keep: this.#objects.length, signal: this.#signal, endpoint: object.endpoint });
+        const keep = this.#resumed.length + total;
+        await deleteStaleParts({ client, bucket: object.bucket, keys: keys.keys, keep, signal: this.#signal, endpoint: object.endpoint });
       }
       this.#state = 'committed';
-      return { outputs: this.#objects.map((o): SinkOutput => ({ location: s3Url(o.spec), records: o.records, bytes: o.bytes })) };
+      return { outputs: this.#outputs(total) };
     } catch (error) {
       throw this.#abortError ?? error;
     } finally {
@@ -127,7 +163,8 @@ export class S3TaskWriter implements SinkWriter<unknown> {
     this.#controller.abort(this.#abortError);
     // Part uploads end quickly once cancelled; aborting the uploads after them leaves no parts behind.
     await this.#queue.settle();
-    await Promise.all(this.#objects.map((object) => object.abort()));
+    // Parts completed by checkpoints stay: a resumed task continues after them.
+    await Promise.all(this.#objects.slice(this.#completed).map((object) => object.abort()));
   }
 
   #assertWriting(operation: string): void {
@@ -135,9 +172,13 @@ export class S3TaskWriter implements SinkWriter<unknown> {
     if (this.#state !== 'writing') throw new Error(`${operation} of ${s3Url(this.#current.spec)} after commit`);
   }
 
+  #outputs(count: number): SinkOutput[] {
+    return [...this.#resumed, ...this.#objects.slice(0, count).map((o): SinkOutput => ({ location: s3Url(o.spec), records: o.records, bytes: o.bytes }))];
+  }
+
   #openObject(): S3ObjectWriter {
     const { keys, client, object, compression, partSizeBytes } = this.#options;
-    const key = keys.rollover ? keys.keys.key(this.#objects.length + 1) : keys.key;
+    const key = keys.rollover ? keys.keys.key(this.#resumed.length + this.#objects.length + 1) : keys.key;
     const writer = new S3ObjectWriter(client, { ...object, key }, { compression, partSizeBytes, queue: this.#queue, signal: this.#signal });
     this.#objects.push(writer);
     return writer;
