@@ -16,3 +16,4 @@ export type { DecodedKeySegment } from './key-encoding.js';
 export { partSuffix, PART_NUMBER_DIGITS } from './part-keys.js';
 export { RUN_MANIFEST_VERSION } from './run-manifest.js';
 export type { RunManifest, RunManifestObject, RunManifestTask } from './run-manifest.js';
+export { s3State } from './state/s3-state.js';

@@ -33,7 +33,15 @@ const SETTLED = new Set<TaskRecord['status']>(['succeeded', 'failed', 'aborted',
 
 /** Runs the config's tasks under its concurrency limits and reports everything through events. */
 export async function runPipelines(config: ResolvedConfig, options: RunOptions = {}): Promise<RunSummary> {
-  const store = options.state === false ? undefined : (options.state ?? (await openStateStore(config)));
+  const ownStore = options.state === undefined ? await openStateStore(config) : undefined;
+  try {
+    return await runWithStore(config, options, options.state === false ? undefined : (options.state ?? ownStore));
+  } finally {
+    await ownStore?.close?.();
+  }
+}
+
+async function runWithStore(config: ResolvedConfig, options: RunOptions, store: StateStore | undefined): Promise<RunSummary> {
   const previous = options.resume ? await runToResume(config, store, options.resume) : undefined;
   const runId = previous?.runId ?? options.runId ?? newRunId();
   const runStartedAt = previous ? new Date(previous.startedAt) : new Date();

@@ -86,4 +86,6 @@ export interface StateStore {
   listTaskStates(pipeline: string): Promise<{ partition: string; state: TaskState }[]>;
   /** Forgets checkpoints and bookmarks of a pipeline (one partition, or all); returns how many were removed. */
   resetTaskState(pipeline: string, partition?: string): Promise<number>;
+  /** Releases connections; called by whoever opened the store. */
+  close?(): Promise<void>;
 }
