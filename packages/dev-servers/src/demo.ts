@@ -1,9 +1,12 @@
-// `pnpm demo`: the example pipeline end to end on this machine, no account or cloud needed. Starts a
-// lexicon-validating AT Protocol AppView with synthetic data and an embedded S3 server on free loopback
-// ports, runs the root etl.config.ts through the real `etl run`, then reports on what landed.
-import { mkdir, rm } from 'node:fs/promises';
+// `pnpm demo`: the example pipeline end to end on this machine, no account or cloud needed. Starts, on free
+// loopback ports, a lexicon-validating AT Protocol AppView serving a synthetic starter pack of 20 accounts
+// and an embedded S3 server (s3rver) writing under demo-data/; runs the root etl.config.ts through the
+// real `etl run` (starter pack → member feeds), then reports on what landed with DuckDB.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { sampleDataset, startAppView } from './appview/index.js';
+import { startAppView } from './appview/index.js';
+import { demoDataset, demoStarterPack } from './demo-dataset.js';
+import { demoReport } from './demo-report.js';
 import { runExample } from './example-run.js';
 import { getObject, listKeys, startS3 } from './s3/index.js';
 
@@ -13,60 +16,47 @@ async function main(): Promise<number> {
   // The AWS SDK warns on Node 20 although it works; the demo's output should show the run, not that.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const root = resolve(process.env.ETL_DEMO_ROOT ?? process.cwd());
-  const dataDir = join(root, 'demo-data', 's3');
-  await rm(dataDir, { recursive: true, force: true });
-  await mkdir(dataDir, { recursive: true });
+  const out = resolve(process.env.ETL_DEMO_DATA ?? join(root, 'demo-data'));
+  await rm(out, { recursive: true, force: true });
+  await mkdir(join(out, 's3'), { recursive: true });
 
-  const dataset = sampleDataset();
+  const dataset = demoDataset();
+  const starterPack = demoStarterPack(dataset);
   // A realistic limit (the PDS's documented 3000 requests / 5 min per IP); the demo stays well under it.
   const appView = await startAppView({ dataset, rateLimit: { points: 3000, durationMs: 300_000 } });
-  const s3 = await startS3({ directory: dataDir, buckets: [BUCKET] });
+  const s3 = await startS3({ directory: join(out, 's3'), buckets: [BUCKET] });
   try {
-    const actors = dataset.actors.map((a) => a.handle);
-    console.log(`AT Protocol AppView (synthetic, ${actors.length} accounts): ${appView.url}`);
-    console.log(`S3-compatible server (s3rver): ${s3.endpoint}, bucket '${BUCKET}', files under ${dataDir}\n`);
+    console.log(`AT Protocol AppView (synthetic: ${dataset.actors.length} accounts, starter pack ${starterPack}): ${appView.url}`);
+    console.log(`S3-compatible server (s3rver): ${s3.endpoint}, bucket '${BUCKET}', files under ${join(out, 's3')}\n`);
 
-    const run = await runExample({ root, appView, s3, bucket: BUCKET, actors, stdio: 'inherit' });
+    const run = await runExample({ root, appView, s3, bucket: BUCKET, starterPack, stdio: 'inherit' });
     if (run.code !== 0) return run.code ?? 1;
 
-    await report(s3, actors.length);
+    // DuckDB reads local files here (its S3 extension cannot be downloaded offline): fetch the objects first.
+    const keys = await listKeys(s3, BUCKET);
+    const local = join(out, 'objects');
+    const files = { members: [] as string[], feeds: [] as string[] };
+    for (const key of keys.filter((k) => k.startsWith('atproto/'))) {
+      const file = join(local, key);
+      await mkdir(resolve(file, '..'), { recursive: true });
+      await writeFile(file, await getObject(s3, BUCKET, key));
+      (key.startsWith('atproto/starterPackMembers/') ? files.members : files.feeds).push(file);
+    }
+    const report = await demoReport(files.members, files.feeds);
+    await writeFile(join(out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+
+    console.log(`\n${keys.length} object(s) in s3://${BUCKET}/ (${keys.filter((k) => k.startsWith('_manifests/')).join(', ')} lists them)`);
+    console.log(`Query them yourself: duckdb -c "SELECT post.author.handle, count(*) FROM read_ndjson('${join(local, 'atproto/authorFeeds/*/*.jsonl')}') GROUP BY 1"`);
+    console.log(`\nStarter pack members: ${report.members}; posts in their feeds: ${report.posts}`);
+    console.log('\nPosts per author (DuckDB):');
+    for (const row of report.postsPerAuthor) console.log(`  ${String(row.posts).padStart(5)}  ${row.author}`);
+    console.log('\nTop linked domains (DuckDB):');
+    for (const row of report.topDomains) console.log(`  ${String(row.links).padStart(5)}  ${row.domain}`);
     return 0;
   } finally {
     await appView.close();
     await s3.close();
   }
-}
-
-async function report(s3: Awaited<ReturnType<typeof startS3>>, actors: number): Promise<void> {
-  const all = await listKeys(s3, BUCKET);
-  // Run manifests (written by the sink after each run) are JSON documents, not feed records.
-  const manifests = all.filter((key) => key.startsWith('_manifests/'));
-  const keys = all.filter((key) => !key.startsWith('_manifests/'));
-  const perAuthor = new Map<string, number>();
-  const domains = new Map<string, number>();
-  for (const key of keys) {
-    const body = (await getObject(s3, BUCKET, key)).toString('utf8');
-    for (const line of body.split('\n')) {
-      if (!line) continue;
-      const item = JSON.parse(line) as { post: { author: { handle: string }; record: { facets?: { features: { uri?: string }[] }[] } } };
-      perAuthor.set(item.post.author.handle, (perAuthor.get(item.post.author.handle) ?? 0) + 1);
-      for (const facet of item.post.record.facets ?? []) {
-        for (const feature of facet.features) {
-          if (feature.uri) {
-            const host = new URL(feature.uri).hostname;
-            domains.set(host, (domains.get(host) ?? 0) + 1);
-          }
-        }
-      }
-    }
-  }
-  console.log(`\n${keys.length} object(s) for ${actors} actor(s) in s3://${BUCKET}/:`);
-  for (const key of keys) console.log(`  ${key}`);
-  for (const key of manifests) console.log(`  ${key}  (run manifest)`);
-  console.log('\nPosts per author:');
-  for (const [handle, n] of [...perAuthor].sort((a, b) => b[1] - a[1])) console.log(`  ${String(n).padStart(5)}  ${handle}`);
-  console.log('\nTop linked domains:');
-  for (const [host, n] of [...domains].sort((a, b) => b[1] - a[1]).slice(0, 5)) console.log(`  ${String(n).padStart(5)}  ${host}`);
 }
 
 main().then(

@@ -1,15 +1,27 @@
-// The root etl.config.ts, unchanged, run by the real `etl` binary against the loopback servers.
+// The root etl.config.ts, unchanged, run by the real `etl` binary against the loopback servers: the seed's
+// two-stage flow (starter pack members, then one feed task per member) in one run.
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset, startAppView, type AppView } from './appview/index.js';
+import { demoDataset } from './demo-dataset.js';
+import type { DemoReport } from './demo-report.js';
 import { runExample } from './example-run.js';
 import { getObject, listKeys, startS3, type S3Server } from './s3/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const BUCKET = 'raw';
 // Paging edges: empty feed, one post, exactly one page, one over, several pages.
-const dataset = generateDataset({ seed: 7, postsPerActor: [0, 1, 100, 101, 250] });
+const dataset = generateDataset({
+  seed: 7,
+  postsPerActor: [0, 1, 100, 101, 250],
+  lists: [{ owner: 4, members: [0, 1, 2, 3, 4], name: 'Paging edges', purpose: 'referencelist' }],
+  starterPacks: [{ owner: 4, list: 0, name: 'Paging edges' }],
+});
+const starterPack = dataset.starterPacks?.[0]?.uri ?? '';
 
 let appView: AppView;
 let s3: S3Server;
@@ -23,37 +35,38 @@ afterAll(async () => {
 });
 
 describe('root example config', () => {
-  it('lands one NDJSON object per actor holding exactly the posts served, newest first', async () => {
-    const actors = dataset.actors.map((a) => a.handle);
-    const result = await runExample({ root, appView, s3, bucket: BUCKET, actors, args: ['--json'], stdio: 'pipe' });
+  it('snapshots the pack, then lands one NDJSON object per member holding exactly the posts served', async () => {
+    const result = await runExample({ root, appView, s3, bucket: BUCKET, starterPack, args: ['--json'], stdio: 'pipe' });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const summary = JSON.parse(result.stdout) as {
-      status: string;
-      runId: string;
-      tasks: { partition: string; records: number; pages: number }[];
-      outputs: { location: string }[];
-    };
+    const summary = JSON.parse(result.stdout) as { status: string; runId: string; tasks: { taskId: string; partition: string; records: number; pages: number }[]; outputs: { location: string }[] };
     expect(summary.status).toBe('succeeded');
+    const feeds = summary.tasks.filter((t) => t.taskId.startsWith('authorFeeds/'));
+    expect(summary.tasks[0]).toMatchObject({ taskId: `starterPackMembers/${starterPack}`, records: 5 });
+    expect(feeds.map((t) => t.partition).sort()).toEqual(dataset.actors.map((a) => a.did).sort());
     // limit 100: the AppView returns a cursor on the last partial page, then an empty page.
-    expect(summary.tasks.map((t) => [t.records, t.pages])).toEqual([[0, 1], [1, 2], [100, 2], [101, 3], [250, 4]]);
+    const pagesOf = new Map(feeds.map((t) => [t.partition, [t.records, t.pages]]));
+    expect(dataset.actors.map((a) => pagesOf.get(a.did))).toEqual([[0, 1], [1, 2], [100, 2], [101, 3], [250, 4]]);
 
     const date = new Date().toISOString().slice(0, 10);
-    const keys = await listKeys(s3, BUCKET);
-    const dataKeys = actors.map((h) => `atproto/author_feed/dt=${date}/${h}.jsonl`);
-    // The sink's run manifest lists exactly the objects of the run and is the run's output.
+    const feedKey = (did: string) => `atproto/authorFeeds/dt=${date}/${encodeURIComponent(did)}.jsonl`;
     const manifestKey = `_manifests/${summary.runId}.json`;
-    expect(keys.sort()).toEqual([manifestKey, ...dataKeys].sort());
+    const keys = await listKeys(s3, BUCKET);
+    expect(keys.filter((k) => k.startsWith('atproto/authorFeeds/')).sort()).toEqual(dataset.actors.map((a) => feedKey(a.did)).sort());
     expect(summary.outputs.map((o) => o.location)).toEqual([`s3://${BUCKET}/${manifestKey}`]);
     const manifest = JSON.parse((await getObject(s3, BUCKET, manifestKey)).toString('utf8')) as { status: string; objects: { key: string }[] };
     expect(manifest.status).toBe('succeeded');
-    expect(manifest.objects.map((o) => o.key).sort()).toEqual([...dataKeys].sort());
+    expect(manifest.objects.map((o) => o.key).sort()).toEqual(keys.filter((k) => k !== manifestKey).sort());
+    const memberKeys = keys.filter((k) => k.startsWith(`atproto/starterPackMembers/dt=${date}/`));
+    expect(memberKeys).toHaveLength(1);
+    const memberLines = (await getObject(s3, BUCKET, memberKeys[0] as string)).toString('utf8').trimEnd().split('\n');
+    expect(memberLines.map((l) => (JSON.parse(l) as { subject: { did: string } }).subject.did).sort()).toEqual(dataset.actors.map((a) => a.did).sort());
+
     for (const actor of dataset.actors) {
-      const body = (await getObject(s3, BUCKET, `atproto/author_feed/dt=${date}/${actor.handle}.jsonl`)).toString('utf8');
+      const body = (await getObject(s3, BUCKET, feedKey(actor.did))).toString('utf8');
       const lines = body === '' ? [] : body.trimEnd().split('\n').map((l) => JSON.parse(l) as { post: { uri: string; cid: string; author: { did: string } } });
       expect(lines.map((l) => l.post.uri)).toEqual(actor.posts.map((p) => p.uri));
       expect(lines.map((l) => l.post.cid)).toEqual(actor.posts.map((p) => p.cid));
-      expect(new Set(lines.map((l) => l.post.author.did))).toEqual(new Set(actor.posts.length ? [actor.did] : []));
     }
     // One call per page, nothing more: the source never re-fetched.
     expect(appView.requestLog.filter((r) => r.nsid === 'app.bsky.feed.getAuthorFeed')).toHaveLength(12);
@@ -61,9 +74,39 @@ describe('root example config', () => {
 
   it('validates with no network call', async () => {
     const before = { atproto: appView.requests, s3: s3.requests };
-    const result = await runExample({ root, appView, s3, bucket: BUCKET, actors: ['not a handle!'], args: ['--json'], stdio: 'pipe' });
+    const result = await runExample({ root, appView, s3, bucket: BUCKET, starterPack: 'not a starter pack', args: ['--json'], stdio: 'pipe' });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("etl.config.ts: pipelines.authorFeeds.partitions[0]: invalid partition 'not a handle!'");
+    expect(result.stderr).toContain("etl.config.ts: pipelines.starterPackMembers.partitions[0]: invalid partition 'not a starter pack'");
     expect({ atproto: appView.requests, s3: s3.requests }).toEqual(before);
   });
+});
+
+describe('pnpm demo', () => {
+  it('runs non-interactively and its DuckDB report matches the dataset', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'etl-demo-'));
+    try {
+      const code = await new Promise<number | null>((resolve, reject) => {
+        const child = spawn(process.execPath, [join(root, 'packages/dev-servers/dist/demo.js')], { cwd: root, env: { ...process.env, ETL_DEMO_DATA: out }, stdio: ['ignore', 'pipe', 'pipe'] });
+        child.stdout.resume();
+        child.stderr.resume();
+        child.on('error', reject);
+        child.on('close', resolve);
+      });
+      expect(code).toBe(0);
+      const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as DemoReport;
+      const demo = demoDataset();
+      expect(report.members).toBe(20);
+      expect(report.posts).toBe(demo.actors.reduce((n, a) => n + a.posts.length, 0));
+      const expected = demo.actors.filter((a) => a.posts.length > 0).map((a) => ({ author: a.handle, posts: a.posts.length }));
+      expect([...report.postsPerAuthor].sort((a, b) => a.author.localeCompare(b.author))).toEqual(expected.sort((a, b) => a.author.localeCompare(b.author)));
+      const links = new Map<string, number>();
+      for (const post of demo.actors.flatMap((a) => a.posts)) {
+        for (const facet of post.record.facets ?? []) for (const f of facet.features) if ('uri' in f && typeof f.uri === 'string') links.set(new URL(f.uri).hostname, (links.get(new URL(f.uri).hostname) ?? 0) + 1);
+      }
+      const top = [...links].map(([domain, n]) => ({ domain, links: n })).sort((a, b) => b.links - a.links || a.domain.localeCompare(b.domain)).slice(0, 5);
+      expect(report.topDomains).toEqual(top);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

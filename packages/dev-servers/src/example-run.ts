@@ -9,14 +9,15 @@ export interface ExampleRunOptions {
   readonly appView: AppView;
   readonly s3: S3Server;
   readonly bucket: string;
-  readonly actors: readonly string[];
+  /** AT-URI of the starter pack whose members' feeds the example fetches. */
+  readonly starterPack: string;
   readonly args?: readonly string[];
   /** 'inherit' shows the CLI's own progress (listr2 on a terminal). */
   readonly stdio: 'inherit' | 'pipe';
 }
 
 /** The environment that points the root example config at the loopback servers instead of Bluesky and AWS. */
-export function exampleEnv(options: Pick<ExampleRunOptions, 'appView' | 's3' | 'bucket' | 'actors'>): NodeJS.ProcessEnv {
+export function exampleEnv(options: Pick<ExampleRunOptions, 'appView' | 's3' | 'bucket' | 'starterPack'>): NodeJS.ProcessEnv {
   return {
     ...process.env,
     ATPROTO_SERVICE: options.appView.url,
@@ -25,7 +26,7 @@ export function exampleEnv(options: Pick<ExampleRunOptions, 'appView' | 's3' | '
     AWS_ACCESS_KEY_ID: options.s3.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: options.s3.credentials.secretAccessKey,
     ETL_BUCKET: options.bucket,
-    ETL_ACTORS: options.actors.join(','),
+    ETL_STARTER_PACK: options.starterPack,
     // The AWS SDK warns on Node 20 although it works; the demo's output should show the run, not that.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
