@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '@etl/core';
 
-export const COMMANDS = ['run', 'validate', 'list', 'runs', 'state', 'schema'] as const;
+export const COMMANDS = ['run', 'validate', 'list', 'runs', 'state', 'schema', 'init'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -16,6 +16,8 @@ export interface CliArgs {
   readonly rest: string[];
   /** `schema --plugin <module>`: plugin modules to describe. */
   readonly plugins: string[];
+  /** `init` answers given as flags. */
+  readonly init: { readonly name?: string | undefined; readonly bucket?: string | undefined; readonly starterPack?: string | undefined; readonly from?: string | undefined; readonly yes: boolean };
   readonly json: boolean;
   readonly help: boolean;
   readonly version: boolean;
@@ -35,6 +37,11 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         'dry-run': { type: 'boolean' },
         resume: { type: 'boolean' },
         plugin: { type: 'string', multiple: true },
+        name: { type: 'string' },
+        bucket: { type: 'string' },
+        'starter-pack': { type: 'string' },
+        from: { type: 'string' },
+        yes: { type: 'boolean', short: 'y' },
         'retry-failed': { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -48,7 +55,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (command !== undefined && !(COMMANDS as readonly string[]).includes(command)) {
     throw new UsageError(`unknown command '${command}'; commands: ${COMMANDS.join(', ')}`);
   }
-  if (extra.length > 0 && command !== 'state') throw new UsageError(`unexpected argument '${extra[0]}'`);
+  if (extra.length > (command === 'init' ? 1 : 0) && command !== 'state') throw new UsageError(`unexpected argument '${extra[0]}'`);
   const { values } = parsed;
   return {
     command: command as Command | undefined,
@@ -60,6 +67,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     retryFailed: values['retry-failed'] ?? false,
     rest: extra,
     plugins: values.plugin ?? [],
+    init: { name: values.name, bucket: values.bucket, starterPack: values['starter-pack'], from: values.from, yes: values.yes ?? false },
     json: values.json ?? false,
     help: values.help ?? false,
     version: values.version ?? false,
@@ -76,6 +84,8 @@ Commands:
   state show <pipeline> [partition]  Show checkpoints and bookmarks
   state reset <pipeline> [partition] Forget checkpoints and bookmarks (next run starts from scratch)
   schema [--plugin <module>]...      Print the JSON Schema of JSON/YAML configs (default: built-in plugins)
+  init [dir] [--name N] [--bucket B] [--starter-pack URI] [--from <packages dir>] [-y]
+                                     Scaffold a project in an empty directory (asks on a terminal unless -y)
 
 Options:
   -c, --config <file>     Config file (default: search etl.config.{ts,mts,js,mjs,cjs,json,yaml,yml},

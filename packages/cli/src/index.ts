@@ -23,7 +23,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const code = await runCommandLine(argv, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), signal: controller.signal });
+    const code = await runCommandLine(argv, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), signal: controller.signal });
     return received ? exitCodeOf(received) : code;
   } finally {
     process.off('SIGINT', onSignal);

@@ -2,6 +2,8 @@
 export interface CliIo {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
   readonly stderr: NodeJS.WritableStream;
+  /** For questions on a terminal (`etl init`). */
+  readonly stdin?: NodeJS.ReadableStream | undefined;
   readonly cwd: string;
   /** Cancels a run (Ctrl-C); the CLI wires SIGINT to it. */
   readonly signal?: AbortSignal | undefined;

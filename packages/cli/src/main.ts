@@ -5,6 +5,7 @@ import { listCommand } from './commands/list.js';
 import { runsCommand } from './commands/runs.js';
 import { stateCommand } from './commands/state.js';
 import { schemaCommand } from './commands/schema.js';
+import { initCommand } from './commands/init.js';
 import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
 import { EXIT, writeLine, type CliIo } from './io.js';
@@ -39,6 +40,8 @@ export async function runCommandLine(argv: readonly string[], io: CliIo): Promis
         return await stateCommand(args, io);
       case 'schema':
         return await schemaCommand(args, io);
+      case 'init':
+        return await initCommand(args, io);
     }
   } catch (error) {
     return fail(error, io);
