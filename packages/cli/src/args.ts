@@ -14,6 +14,8 @@ export interface CliArgs {
   readonly retryFailed: boolean;
   /** Positional arguments after the command (e.g. `state show <pipeline> [partition]`). */
   readonly rest: string[];
+  /** `schema --markdown`: the config reference instead of the JSON Schema. */
+  readonly markdown: boolean;
   /** `schema --plugin <module>`: plugin modules to describe. */
   readonly plugins: string[];
   /** `init` answers given as flags. */
@@ -37,6 +39,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         'dry-run': { type: 'boolean' },
         resume: { type: 'boolean' },
         plugin: { type: 'string', multiple: true },
+        markdown: { type: 'boolean' },
         name: { type: 'string' },
         bucket: { type: 'string' },
         'starter-pack': { type: 'string' },
@@ -67,6 +70,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     retryFailed: values['retry-failed'] ?? false,
     rest: extra,
     plugins: values.plugin ?? [],
+    markdown: values.markdown ?? false,
     init: { name: values.name, bucket: values.bucket, starterPack: values['starter-pack'], from: values.from, yes: values.yes ?? false },
     json: values.json ?? false,
     help: values.help ?? false,
@@ -83,7 +87,9 @@ Commands:
   runs                               Show the run history (newest first)
   state show <pipeline> [partition]  Show checkpoints and bookmarks
   state reset <pipeline> [partition] Forget checkpoints and bookmarks (next run starts from scratch)
-  schema [--plugin <module>]...      Print the JSON Schema of JSON/YAML configs (default: built-in plugins)
+  schema [--plugin <module>]... [--markdown]
+                                     Print the JSON Schema of JSON/YAML configs (default: built-in plugins),
+                                     or with --markdown the config reference (docs/config-reference.md)
   init [dir] [--name N] [--bucket B] [--starter-pack URI] [--from <packages dir>] [-y]
                                      Scaffold a project in an empty directory (asks on a terminal unless -y)
 

@@ -2,6 +2,7 @@ import { createJiti } from 'jiti';
 import { join } from 'node:path';
 import { configJsonSchema, type PluginForSchema } from '@etl/core';
 import type { CliArgs } from '../args.js';
+import { schemaMarkdown } from '../render/schema-markdown.js';
 import { EXIT, writeLine, type CliIo } from '../io.js';
 
 /** Plugin modules described when none is named: the built-in ones, if this project has them. */
@@ -31,6 +32,6 @@ export async function schemaCommand(args: CliArgs, io: CliIo): Promise<number> {
       }
     }
   }
-  writeLine(io.stdout, JSON.stringify(configJsonSchema(plugins), null, 2));
+  writeLine(io.stdout, args.markdown ? schemaMarkdown(plugins).trimEnd() : JSON.stringify(configJsonSchema(plugins), null, 2));
   return EXIT.ok;
 }
