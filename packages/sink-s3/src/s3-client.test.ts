@@ -56,3 +56,19 @@ describe('createS3Client', () => {
     aws.destroy();
   });
 });
+
+describe('request timeouts', () => {
+  it('a server that accepts the connection and never answers fails the request instead of hanging', async () => {
+    const { createServer } = await import('node:http');
+    const silent = createServer(() => undefined); // never responds
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as import('node:net').AddressInfo;
+    const client = createS3Client({ endpoint: `http://127.0.0.1:${port}`, forcePathStyle: true, region: 'us-east-1', maxAttempts: 1, requestTimeoutMs: 300 });
+    const { HeadBucketCommand } = await import('@aws-sdk/client-s3');
+    // Without the timeout this hangs until vitest's own test timeout fails it.
+    await expect(client.send(new HeadBucketCommand({ Bucket: 'never' }))).rejects.toThrow(/timed out|timeout|ETIMEDOUT|socket/i);
+    client.destroy();
+    silent.closeAllConnections();
+    await new Promise((resolve) => silent.close(resolve));
+  });
+});

@@ -1,6 +1,8 @@
 import { S3Client } from '@aws-sdk/client-s3';
 
 const FALLBACK_REGION = 'us-east-1';
+const CONNECTION_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 120_000;
 
 export type RetryMode = 'standard' | 'adaptive';
 
@@ -11,6 +13,8 @@ export interface S3ClientOptions {
   /** Attempts per request, the first included (the SDK's own retry of throttling, 5xx and network errors). */
   readonly maxAttempts?: number | undefined;
   readonly retryMode?: RetryMode | undefined;
+  /** Socket inactivity timeout of one request (default 120 s: a large part upload keeps the socket busy). */
+  readonly requestTimeoutMs?: number | undefined;
 }
 
 /** The SDK's own region chain (env, profile), but us-east-1 instead of "Region is missing". */
@@ -31,6 +35,9 @@ function regionWithFallback(): () => Promise<string> {
 export function createS3Client(options: S3ClientOptions): S3Client {
   return new S3Client({
     region: options.region ?? regionWithFallback(),
+    // A server that accepts connections and never answers must not hang a run: every request times out
+    // (and is retried by the SDK like any network error).
+    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS },
     ...(options.endpoint === undefined
       ? {}
       : {
