@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createS3Client } from './s3-client.js';
 
 const REGION_ENV = ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE'];
@@ -63,6 +63,8 @@ describe('request timeouts', () => {
     const silent = createServer(() => undefined); // never responds
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as import('node:net').AddressInfo;
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
     const client = createS3Client({ endpoint: `http://127.0.0.1:${port}`, forcePathStyle: true, region: 'us-east-1', maxAttempts: 1, requestTimeoutMs: 300 });
     const { HeadBucketCommand } = await import('@aws-sdk/client-s3');
     // Without the timeout this hangs until vitest's own test timeout fails it.
@@ -70,5 +72,6 @@ describe('request timeouts', () => {
     client.destroy();
     silent.closeAllConnections();
     await new Promise((resolve) => silent.close(resolve));
+    vi.unstubAllEnvs();
   });
 });

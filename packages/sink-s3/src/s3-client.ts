@@ -37,7 +37,7 @@ export function createS3Client(options: S3ClientOptions): S3Client {
     region: options.region ?? regionWithFallback(),
     // A server that accepts connections and never answers must not hang a run: every request times out
     // (and is retried by the SDK like any network error).
-    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS },
+    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
     ...(options.endpoint === undefined
       ? {}
       : {
