@@ -157,6 +157,9 @@ async function runWithStore(config: ResolvedConfig, options: RunOptions, store: 
       emit({ type: 'task-skipped', ...taskRef(task), summary });
     };
 
+    // The record exists on disk before any task starts: a crash from here on leaves a run to resume.
+    recorder.addTasks(initialTasks.map(taskRef));
+    await recorder.flush();
     emit({ type: 'run-started', runId, startedAt: runStartedAt.toISOString(), tasks: initialTasks.map(taskRef) });
     enqueue(initialTasks);
     planReadyDownstreams();
