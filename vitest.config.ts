@@ -5,7 +5,7 @@ export default defineConfig({
   resolve: { conditions: ['@etl/source'] },
   ssr: { resolve: { conditions: ['@etl/source'] } },
   test: {
-    include: ['packages/*/src/**/*.test.ts'],
+    include: ['packages/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
