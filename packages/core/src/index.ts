@@ -73,3 +73,4 @@ export { openStateStore } from './state/open-state-store.js';
 export type { RunRecord, StateLock, StateStore, TaskCheckpoint, TaskRecord, TaskState } from './state/state-store.js';
 export { configJsonSchema } from './config/config-json-schema.js';
 export type { PluginForSchema } from './config/config-json-schema.js';
+export { abortReason, raceAbort } from './run/abortable.js';

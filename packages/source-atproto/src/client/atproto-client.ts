@@ -2,6 +2,7 @@ import { Agent, XRPCError } from '@atproto/api';
 import { AtprotoCallError } from '../errors/atproto-call-error.js';
 import { toAtprotoCallError } from '../errors/classify-error.js';
 import { abortErrorOf } from '../pacing/abortable-sleep.js';
+import { raceAbort } from '@etl/core';
 import { RateLimitPacer } from '../pacing/rate-limit-pacer.js';
 import type { PaceContext, PacingSettings } from '../pacing/rate-limit-pacer.js';
 import type { AppPasswordAuth } from '../session/app-password-session.js';
@@ -61,7 +62,8 @@ export class AtprotoClient {
       const { session } = this.lease;
       // A login or resume due spends the login service's budget (createSession's above all): pace it.
       if (!session.established) await this.pacer.beforeCall(session.loginOrigin, context);
-      await raceTask(session.ensure(), context.signal);
+      // A login cannot be cancelled from outside: stop waiting for it when the task is cancelled.
+      await raceAbort(session.ensure(), context.signal);
       return this.send(method, session.dispatchUrl.origin, this.sessionAgent, context, run);
     }
     return this.callAt(this.settings.service, method, context, run);
@@ -140,21 +142,3 @@ function httpFailure(what: string, url: string, origin: string, response: Respon
   return toAtprotoCallError(new XRPCError(response.status, undefined, `${url} answered ${response.status}`, headers), { method: what, service: origin, timeoutMs: 0 });
 }
 
-/** Waits for `promise` unless the task is cancelled first (a login cannot be cancelled from outside). */
-function raceTask<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortErrorOf(signal));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortErrorOf(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}

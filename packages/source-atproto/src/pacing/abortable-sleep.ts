@@ -1,4 +1,4 @@
-import { isAbortError } from '@etl/core';
+import { abortReason } from '@etl/core';
 
 /** Waits `ms`, or rejects with the abort reason as soon as `signal` aborts (a cancelled run must not sit out a pause). */
 export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -17,7 +17,4 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** The signal's reason if it is an abort error, else a DOM AbortError: callers recognise aborts by name. */
-export function abortErrorOf(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  return isAbortError(reason) && reason instanceof Error ? reason : new DOMException('The operation was aborted', 'AbortError');
-}
+export const abortErrorOf = (signal: AbortSignal): Error => abortReason(signal);
