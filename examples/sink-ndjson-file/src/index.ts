@@ -1,1 +1,2 @@
-export {};
+export { ndjsonFileSink } from './ndjson-file-sink.js';
+export { encodeSegment } from './path-segment.js';

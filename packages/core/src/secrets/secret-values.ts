@@ -5,11 +5,16 @@ type SchemaNode = { secret?: unknown; properties?: Record<string, unknown>; item
 /** Every value in `options` that its schema marks `secret: true` (walks nested objects and arrays). */
 export function collectSecretValues(schema: OptionsSchema, options: unknown): string[] {
   const found: string[] = [];
-  walk(schema, options, (value) => {
-    if (typeof value === 'string' && value.length > 0) found.push(value);
-    else if (typeof value === 'number') found.push(String(value));
-  });
+  walk(schema, options, (value) => leaves(value, found));
   return found;
+}
+
+/** A secret object (e.g. a map of secret headers) is secret all the way down. */
+function leaves(value: unknown, into: string[]): void {
+  if (typeof value === 'string' && value.length > 0) into.push(value);
+  else if (typeof value === 'number') into.push(String(value));
+  else if (Array.isArray(value)) for (const item of value) leaves(item, into);
+  else if (typeof value === 'object' && value !== null) for (const item of Object.values(value)) leaves(item, into);
 }
 
 /** A copy of `options` with every secret value replaced by `***`, for plans and docs. */
