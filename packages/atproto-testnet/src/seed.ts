@@ -1,6 +1,8 @@
-import { AtpAgent } from '@atproto/api';
-import type { ComAtprotoRepoApplyWrites } from '@atproto/api';
 import type { TestNetwork } from '@atproto/dev-env';
+import { RepoWriter } from './repo-writer.js';
+import type { CreatedRecord, RecordWrite, SeededAccount } from './repo-writer.js';
+
+export type { CreatedRecord, SeededAccount } from './repo-writer.js';
 
 /** The seeded accounts with content, by role. Their getAuthorFeed has exactly 0, 1, 100, 101 and 250 items. */
 export const ACTOR_KEYS = ['empty', 'one', 'hundred', 'hundredOne', 'big'] as const;
@@ -26,17 +28,6 @@ export interface ExpectedFeedItem {
   readonly parentUri?: string | undefined;
   /** For a repost: the repost record (`reason.uri` on AppViews that send it) - `reason` is a #reasonRepost by the actor. */
   readonly repostUri?: string | undefined;
-}
-
-export interface CreatedRecord {
-  readonly uri: string;
-  readonly cid: string;
-  readonly value: Record<string, unknown>;
-}
-
-export interface SeededAccount {
-  readonly did: string;
-  readonly handle: string;
 }
 
 export interface SeededActor extends SeededAccount {
@@ -79,8 +70,6 @@ export interface SeedOptions {
 const CROWD = 100;
 /** The password of the five actors' accounts (e.g. to log in with com.atproto.server.createSession). */
 export const REFERENCE_PASSWORD = 'reference-password';
-/** applyWrites accepts at most 200 writes per call. */
-const MAX_WRITES = 200;
 
 /**
  * Seeds a known dataset through the PDS and waits until the AppView has indexed it.
@@ -104,7 +93,7 @@ const MAX_WRITES = 200;
  */
 export async function seedReferenceData(network: TestNetwork, options: SeedOptions = {}): Promise<ReferenceData> {
   const crowdSize = options.crowd ?? CROWD;
-  const pds = new AtpAgent({ service: network.pds.url });
+  const writer = new RepoWriter(network.pds.url);
   const clock = new Clock(Date.now() - 3 * 24 * 3600_000);
 
   const handles: Record<ActorKey, string> = {
@@ -114,13 +103,8 @@ export async function seedReferenceData(network: TestNetwork, options: SeedOptio
     hundredOne: 'hundred-one.test',
     big: 'big.test',
   };
-  const sessions = new Map<string, string>(); // did -> accessJwt
   // Crowd accounts get no password: hashing one (scrypt) is half the cost of creating an account.
-  const createAccount = async (handle: string, password?: string): Promise<SeededAccount> => {
-    const { data } = await pds.com.atproto.server.createAccount({ handle, email: `${handle}@example.com`, ...(password === undefined ? {} : { password }) });
-    sessions.set(data.did, data.accessJwt);
-    return { did: data.did, handle: data.handle };
-  };
+  const createAccount = (handle: string, password?: string): Promise<SeededAccount> => writer.createAccount(handle, password);
   const core = {} as Record<ActorKey, SeededAccount>;
   for (const key of ACTOR_KEYS) core[key] = await createAccount(handles[key], REFERENCE_PASSWORD);
   const crowd = await mapLimit(
@@ -141,31 +125,10 @@ export async function seedReferenceData(network: TestNetwork, options: SeedOptio
   }
 
   /** Writes records into one repo in order (applyWrites, up to 200 per commit) and records what was created. */
-  const write = async (did: string, values: readonly { collection: string; rkey?: string; value: Record<string, unknown> }[]) => {
-    const created: CreatedRecord[] = [];
-    for (let start = 0; start < values.length; start += MAX_WRITES) {
-      const chunk = values.slice(start, start + MAX_WRITES);
-      const writes = chunk.map((v): ComAtprotoRepoApplyWrites.InputSchema['writes'][number] => ({
-        $type: 'com.atproto.repo.applyWrites#create',
-        collection: v.collection,
-        ...(v.rkey === undefined ? {} : { rkey: v.rkey }),
-        value: v.value,
-      }));
-      const { data } = await pds.com.atproto.repo.applyWrites(
-        { repo: did, writes, validate: true },
-        { headers: { authorization: `Bearer ${sessions.get(did)}` }, encoding: 'application/json' },
-      );
-      const results = data.results ?? [];
-      if (results.length !== chunk.length) throw new Error(`applyWrites on ${did} returned ${results.length} results for ${chunk.length} writes`);
-      chunk.forEach((v, i) => {
-        const result = results[i] as { uri?: string; cid?: string };
-        if (typeof result.uri !== 'string' || typeof result.cid !== 'string') throw new Error(`applyWrites on ${did}: no uri/cid for write ${i}`);
-        const record: CreatedRecord = { uri: result.uri, cid: result.cid, value: { $type: v.collection, ...v.value } };
-        const byCollection = records.get(did)!;
-        (byCollection[v.collection] ??= []).push(record);
-        created.push(record);
-      });
-    }
+  const write = async (did: string, values: readonly RecordWrite[]) => {
+    const created = await writer.write(did, values);
+    const byCollection = records.get(did)!;
+    values.forEach((v, i) => (byCollection[v.collection] ??= []).push(created[i]!));
     return created;
   };
 

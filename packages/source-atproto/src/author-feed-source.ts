@@ -4,16 +4,23 @@ import type { SourceInstance } from '@etl/core';
 import { actorSource } from './actor-source.js';
 import { AtprotoClient } from './client/atproto-client.js';
 import { checkActorIdentifier } from './identity/actor-identifier.js';
+import { parseAuthorFeedBookmark } from './incremental/feed-bookmark.js';
+import { incrementalFeedPage } from './incremental/incremental-feed-page.js';
 import { authorFeedOptionsSchema } from './options/author-feed-options.js';
 import type { AuthorFeedOptions } from './options/author-feed-options.js';
 import { checkServiceWithAuth, clientSettingsOf } from './options/common-options.js';
 
 export type FeedViewPost = AppBskyFeedDefs.FeedViewPost;
 
-/** An actor's posts (partition = handle or DID) from `app.bsky.feed.getAuthorFeed`, newest first. */
+/**
+ * An actor's posts (partition = handle or DID) from `app.bsky.feed.getAuthorFeed`, newest first. In
+ * `mode: 'incremental'` a run writes only the items the last successful run had not seen (see
+ * incremental/incremental-feed-page.ts).
+ */
 export const atprotoAuthorFeed = defineSource({
   name: 'atproto.authorFeed',
   options: authorFeedOptionsSchema,
+  incremental: true,
   check: (options: AuthorFeedOptions) => checkServiceWithAuth(options),
   checkPartition: (partition) => checkActorIdentifier(partition),
   create: (options: AuthorFeedOptions) => createAuthorFeedSource(options),
@@ -25,7 +32,7 @@ export function createAuthorFeedSource(options: AuthorFeedOptions): SourceInstan
   const filter = options.filter ?? properties.filter.default;
   const includePins = options.includePins ?? properties.includePins.default;
   const client = new AtprotoClient(clientSettingsOf(options));
-  return actorSource({
+  const feed = actorSource({
     client,
     onMissingActor: options.onMissingActor ?? properties.onMissingActor.default,
     retryAt429: options.retryAt429 ?? properties.retryAt429.default,
@@ -35,4 +42,12 @@ export function createAuthorFeedSource(options: AuthorFeedOptions): SourceInstan
         return { records: data.feed, cursor: data.cursor };
       }),
   });
+  return {
+    ...feed,
+    async fetchPage(request) {
+      // Checked before the call: a bookmark this source cannot read fails the task without fetching anything.
+      const bookmark = parseAuthorFeedBookmark(request.bookmark);
+      return incrementalFeedPage(await feed.fetchPage(request), bookmark, request.cursor === undefined);
+    },
+  };
 }

@@ -1,11 +1,14 @@
 // The sources against the real AT Protocol reference implementation: @atproto/dev-env's PLC, PDS and AppView
 // (in process, on free loopback ports) over a throwaway PostgreSQL cluster, seeded with a known dataset.
 // One network for the whole file; it needs the PostgreSQL 15 server binaries (see @etl/atproto-testnet).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AtpAgent } from '@atproto/api';
-import { defineSink, runPipelines, validateConfig } from '@etl/core';
-import type { RunEvent, RunSummary, SourceSpec } from '@etl/core';
-import { ACTOR_KEYS, COLLECTIONS, seedReferenceData, startPostgres, startTestNetwork } from '@etl/atproto-testnet';
-import type { PostgresServer, ReferenceData, SeededActor, StartedTestNetwork } from '@etl/atproto-testnet';
+import { defineSink, fromPipeline, localState, runPipelines, validateConfig } from '@etl/core';
+import type { RunEvent, RunSummary, SourceSpec, StateStore } from '@etl/core';
+import { ACTOR_KEYS, COLLECTIONS, RepoWriter, seedReferenceData, startPostgres, startTestNetwork } from '@etl/atproto-testnet';
+import type { CreatedRecord, PostgresServer, ReferenceData, SeededActor, StartedTestNetwork } from '@etl/atproto-testnet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   atprotoAuthorFeed,
@@ -15,6 +18,7 @@ import {
   atprotoRepoRecords,
   atprotoStarterPackMembers,
 } from './index.js';
+import type { FeedViewPost, ListItemView } from './index.js';
 
 let postgres: PostgresServer | undefined;
 let testnet: StartedTestNetwork | undefined;
@@ -56,55 +60,68 @@ interface Collected<R> {
   readonly pages: Map<string, number[]>;
 }
 
-/** Runs one pipeline through the core, from config validation on, into an in-memory sink. */
-async function collect<R>(source: SourceSpec<R>, partitions: readonly string[]): Promise<Collected<R>> {
-  const records = new Map<string, R[]>();
-  const pages = new Map<string, number[]>();
-  const memorySink = defineSink({
+/** A sink made with defineSink that keeps each task's committed records under `<pipeline>/<partition>`. */
+function memorySink(records: Map<string, unknown[]>) {
+  const sink = defineSink({
     name: 'test.referenceMemorySink',
     options: { type: 'object', additionalProperties: false, properties: {} } as const,
     create: () => ({
       open: async (task) => {
-        const buffer: R[] = [];
+        const buffer: unknown[] = [];
         return {
           write: async (page: readonly unknown[]) => {
-            buffer.push(...(page as R[]));
+            buffer.push(...page);
           },
           commit: async () => {
-            records.set(task.partition, buffer);
-            return { outputs: [{ location: `memory:${task.partition}`, records: buffer.length }] };
+            records.set(`${task.pipeline}/${task.partition}`, buffer);
+            return { outputs: [{ location: `memory:${task.pipeline}/${task.partition}`, records: buffer.length }] };
           },
           abort: async () => undefined,
         };
       },
     }),
   });
+  return sink({});
+}
+
+// A failure here is a finding, not something to wait out: one attempt, no backoff.
+const ONE_ATTEMPT = { retry: { attempts: 1 }, bulkhead: 4 };
+
+/**
+ * Runs pipelines through the core, from config validation on, into an in-memory sink; records and pages
+ * per `<pipeline>/<partition>`. No state unless `state` names a store (incremental runs need one).
+ */
+async function runReference(
+  pipelines: Record<string, Record<string, unknown>>,
+  options: { state?: StateStore | false } = {},
+): Promise<Collected<unknown>> {
+  const records = new Map<string, unknown[]>();
+  const pages = new Map<string, number[]>();
+  const sink = memorySink(records);
   const config = validateConfig(
     {
       concurrency: { limit: 4 },
-      pipelines: {
-        reference: {
-          source,
-          partitions: [...partitions],
-          sink: memorySink({}),
-          // A failure here is a finding, not something to wait out: one attempt, no backoff.
-          policy: { retry: { attempts: 1 }, bulkhead: 4 },
-        },
-      },
+      pipelines: Object.fromEntries(Object.entries(pipelines).map(([name, p]) => [name, { sink, policy: ONE_ATTEMPT, ...p }])),
     },
     'reference-network.test.ts',
   );
   const onEvent = (event: RunEvent) => {
     if (event.type !== 'page-fetched') return;
-    const list = pages.get(event.partition) ?? [];
-    list.push(event.records);
-    pages.set(event.partition, list);
+    const key = `${event.pipeline}/${event.partition}`;
+    pages.set(key, [...(pages.get(key) ?? []), event.records]);
   };
-  const summary = await runPipelines(config, { onEvent, state: false });
-  const failures = summary.tasks.filter((task) => task.status !== 'succeeded').map((task) => `${task.partition}: ${task.status} ${task.error?.message ?? ''}`);
+  const summary = await runPipelines(config, { onEvent, state: options.state ?? false });
+  const failures = summary.tasks.filter((task) => task.status !== 'succeeded').map((task) => `${task.pipeline}/${task.partition}: ${task.status} ${task.error?.message ?? ''}`);
   expect(failures).toEqual([]);
   expect(summary.status).toBe('succeeded');
   return { summary, records, pages };
+}
+
+/** Runs one pipeline over `partitions`; records and pages per partition. */
+async function collect<R>(source: SourceSpec<R>, partitions: readonly string[]): Promise<Collected<R>> {
+  const run = await runReference({ reference: { source, partitions: [...partitions] } });
+  const byPartition = <V>(map: Map<string, V>) => new Map([...map].map(([key, value]) => [key.slice('reference/'.length), value]));
+  return { summary: run.summary, records: byPartition(run.records) as Map<string, R[]>, pages: byPartition(run.pages) };
 }
 
 /** Pages a server returns for `count` items at limit 100: full pages, the rest, then an empty page. */
@@ -324,6 +341,125 @@ describe('atprotoRepoRecords on the reference PDS', () => {
           expect(byUri.get(record.uri)).toEqual({ uri: record.uri, cid: record.cid, value: record.value });
         }
       }
+    }
+  });
+});
+
+describe('dynamic partitions on the reference network', () => {
+  it('runs the two stages in one run: the starter pack\'s members, then one author-feed task per member with exactly its feed', async () => {
+    const { summary, records } = await runReference({
+      members: { source: atprotoStarterPackMembers({ service: data.appviewUrl }), partitions: [data.starterPack.uri] },
+      feeds: {
+        source: atprotoAuthorFeed({ service: data.appviewUrl, limit: 100 }),
+        partitions: fromPipeline('members', (item: ListItemView) => item.subject.did),
+      },
+    });
+    const feedTasks = summary.tasks.filter((task) => task.pipeline === 'feeds');
+    expect(sorted(feedTasks.map((task) => task.partition))).toEqual(sorted(data.starterPack.memberDids));
+    expect(summary.tasks.filter((task) => task.pipeline === 'members').map((task) => task.partition)).toEqual([data.starterPack.uri]);
+    // Four seeded actors with 0, 1, 101 and 250 items, and six crowd accounts with none.
+    for (const did of data.starterPack.memberDids) {
+      const expected = actors().find((actor) => actor.did === did)?.feed.map((item) => item.uri) ?? [];
+      const got = (records.get(`feeds/${did}`) as FeedViewPost[] | undefined)?.map((item) => item.post.uri);
+      expect({ did, feed: got }).toEqual({ did, feed: expected });
+    }
+    expect(feedTasks.reduce((sum, task) => sum + task.records, 0)).toBe(0 + 1 + 101 + 250);
+  });
+});
+
+describe('atprotoAuthorFeed in incremental mode on the reference AppView', () => {
+  /** The identity of the bookmark rule, written out here independently of the source. */
+  const identity = (item: FeedViewPost) => {
+    const reason = item.reason as { $type?: string; uri?: string; by?: { did: string } } | undefined;
+    return reason?.$type === 'app.bsky.feed.defs#reasonRepost' ? `repost|${reason.uri ?? reason.by?.did}|${item.post.uri}` : item.post.uri;
+  };
+  const reasonOf = (item: FeedViewPost | undefined) => (item?.reason as { $type?: string } | undefined)?.$type;
+
+  it('writes only what is new (posts, a repost of an old post, a new pinned post; not an old post pinned), and the runs add up to a snapshot', async () => {
+    // A fresh account, so that the seeded feeds the other tests expect stay as they are.
+    const writer = new RepoWriter(data.pdsUrl);
+    const account = await writer.createAccount('fresh-feed.test');
+    const base = Date.now() - 24 * 3600_000;
+    // Explicit createdAt in the past, a second apart: the AppView sorts by min(createdAt, indexedAt) = createdAt.
+    const at = (second: number) => new Date(base + second * 1000).toISOString();
+    const post = (second: number) => ({ collection: COLLECTIONS.post, value: { text: `fresh post at ${second}`, createdAt: at(second) } });
+    const profile = (pinned?: CreatedRecord) => ({
+      collection: COLLECTIONS.profile,
+      rkey: 'self',
+      value: { displayName: 'Fresh feed', ...(pinned ? { pinnedPost: { uri: pinned.uri, cid: pinned.cid } } : {}) },
+    });
+    await writer.write(account.did, [profile()]);
+    const initial = await writer.write(account.did, Array.from({ length: 30 }, (_, i) => post(i)));
+    await testnet!.network.processAll();
+
+    const dir = await mkdtemp(join(tmpdir(), 'etl-reference-incremental-'));
+    const store = await localState.definition.create({ directory: dir }, { configDirectory: dir });
+    try {
+      const source = atprotoAuthorFeed({ service: data.appviewUrl, limit: 10, includePins: true });
+      const run = async (mode: 'incremental' | 'snapshot') => {
+        const { summary, records, pages } = await runReference(
+          { feeds: { source, partitions: [account.did], mode } },
+          // Snapshots keep no state, so that they cannot touch the bookmark.
+          { state: mode === 'incremental' ? store : false },
+        );
+        return { summary, items: (records.get(`feeds/${account.did}`) ?? []) as FeedViewPost[], pages: pages.get(`feeds/${account.did}`) };
+      };
+      const bookmark = async () => (await store.getTaskState('feeds', account.did))?.bookmark;
+
+      // Run 1: everything, as served.
+      const first = await run('incremental');
+      expect(first.items.map(identity)).toEqual(initial.map((record) => record.uri).reverse());
+      expect(first.pages).toEqual([10, 10, 10, 0]);
+      expect(await bookmark()).toEqual({ version: 1, newest: at(29), keysAtNewest: [initial[29]!.uri] });
+
+      // Pin an old post (page 3), post twice, repost an old post of one.test's, post again.
+      const oldPinned = initial[4]!;
+      await writer.write(account.did, [{ ...profile(oldPinned), action: 'update' }]);
+      const [p1, p2] = await writer.write(account.did, [post(100), post(101)]);
+      const subject = data.actors.one.feed[0]!;
+      const [repost] = await writer.write(account.did, [{ collection: COLLECTIONS.repost, value: { subject: { uri: subject.uri, cid: subject.cid }, createdAt: at(102) } }]);
+      const [p3] = await writer.write(account.did, [post(103)]);
+      await testnet!.network.processAll();
+
+      const second = await run('incremental');
+      expect(second.items.map(identity)).toEqual([p3!.uri, `repost|${repost!.uri}|${subject.uri}`, p2!.uri, p1!.uri]);
+      // The real AppView's repost: by the actor, naming the repost record, timed by the repost.
+      expect(second.items[1]?.reason).toMatchObject({ $type: 'app.bsky.feed.defs#reasonRepost', by: { did: account.did }, uri: repost!.uri, indexedAt: at(102) });
+      expect(second.items[1]?.post).toMatchObject({ uri: subject.uri, author: { did: data.actors.one.did } });
+      // Page 1: the old pin (skipped), 4 new items, then run 1's newest (seen, at the bookmark's time) and older ones.
+      expect(second.pages).toEqual([4]);
+      expect(await bookmark()).toEqual({ version: 1, newest: at(103), keysAtNewest: [p3!.uri] });
+
+      // A snapshot now: the same items as runs 1 and 2 together; the old pinned post twice (on top, and in its place).
+      const snapshotAfterTwo = await run('snapshot');
+      expect(reasonOf(snapshotAfterTwo.items[0])).toBe('app.bsky.feed.defs#reasonPin');
+      expect(snapshotAfterTwo.items.map(identity).filter((key) => key === oldPinned.uri)).toHaveLength(2);
+      const two = [...first.items, ...second.items].map(identity);
+      expectNoDuplicates(two);
+      expect(new Set(two)).toEqual(new Set(snapshotAfterTwo.items.map(identity)));
+
+      // A new post, pinned at once, and a newer one: the pinned post is written once, pinned.
+      const [p4] = await writer.write(account.did, [post(104)]);
+      await writer.write(account.did, [{ ...profile(p4), action: 'update' }]);
+      const [p5] = await writer.write(account.did, [post(105)]);
+      await testnet!.network.processAll();
+      const third = await run('incremental');
+      expect(third.items.map(identity)).toEqual([p4!.uri, p5!.uri]);
+      expect(reasonOf(third.items[0])).toBe('app.bsky.feed.defs#reasonPin');
+
+      const snapshot = await run('snapshot');
+      const all = [...first.items, ...second.items, ...third.items].map(identity);
+      expectNoDuplicates(all);
+      expect(new Set(all)).toEqual(new Set(snapshot.items.map(identity)));
+      expect(snapshot.items).toHaveLength(all.length);
+
+      // Nothing changed: nothing written, one page.
+      const fourth = await run('incremental');
+      expect(fourth.items).toEqual([]);
+      expect(fourth.pages).toEqual([0]);
+    } finally {
+      await store.close?.();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -19,6 +19,8 @@ export interface DatasetIndex {
   block(blocker: string, subject: string): SyntheticBlock | undefined;
   /** Every record of one collection in an actor's repo, oldest rkey first. */
   records(did: string, collection: string): readonly SyntheticRecord[];
+  /** A record created while the server runs (see live-feeds.ts): listed in its repo; a post is found by URI too. */
+  addRecord(record: SyntheticRecord, post?: SyntheticPost): void;
 }
 
 export function indexDataset(dataset: Dataset): DatasetIndex {
@@ -49,6 +51,12 @@ export function indexDataset(dataset: Dataset): DatasetIndex {
     starterPackByUri: (uri) => packsByUri.get(uri),
     block: (blocker, subject) => blocksByPair.get(`${blocker} ${subject}`),
     records: (did, collection) => repos.get(`${did} ${collection}`) ?? [],
+    addRecord: (record, post) => {
+      if (post) byUri.set(post.uri, post);
+      const key = `${record.authorDid} ${record.value.$type}`;
+      const repo = repos.get(key) ?? [];
+      repos.set(key, [...repo, record].sort(byRkey));
+    },
   };
 }
 
@@ -71,8 +79,12 @@ function indexRepos(dataset: Dataset): Map<string, SyntheticRecord[]> {
     ...(dataset.blocks ?? []),
   ];
   const repos = groupBy(all, (record) => `${record.authorDid} ${record.value.$type}`);
-  for (const records of repos.values()) records.sort((a, b) => (a.rkey < b.rkey ? -1 : a.rkey > b.rkey ? 1 : 0));
+  for (const records of repos.values()) records.sort(byRkey);
   return repos;
+}
+
+function byRkey(a: SyntheticRecord, b: SyntheticRecord): number {
+  return a.rkey < b.rkey ? -1 : a.rkey > b.rkey ? 1 : 0;
 }
 
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {

@@ -1,5 +1,5 @@
 import type { Params, Server } from '@atproto/xrpc-server';
-import { MalformedCursorError } from './author-feed.js';
+import { MalformedCursorError } from './keyset-page.js';
 import { isErrorAnswer, visibleActor } from './actor-errors.js';
 import type { ErrorAnswer } from './actor-errors.js';
 import { accessAuth } from './bearer-auth.js';

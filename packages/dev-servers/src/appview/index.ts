@@ -12,6 +12,8 @@ export type {
   SyntheticRecord,
   SyntheticStarterPack,
 } from './graph-dataset.js';
+export type { FeedItem, SyntheticRepost } from './feed-items.js';
+export type { NewPostOptions, NewRepostOptions } from './live-feeds.js';
 export { startAppView } from './server.js';
 export type { AppView, StartAppViewOptions } from './server.js';
 export type { SessionTokenOptions } from './session-tokens.js';

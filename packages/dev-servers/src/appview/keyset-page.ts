@@ -1,4 +1,5 @@
-import { MalformedCursorError } from './author-feed.js';
+/** A cursor this server did not hand out; answered 400 InvalidRequest, as the real AppView does. */
+export class MalformedCursorError extends Error {}
 
 export interface KeysetPage<T> {
   readonly items: readonly T[];

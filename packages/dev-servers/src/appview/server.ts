@@ -10,8 +10,12 @@ import type { DatasetIndex } from './dataset-index.js';
 import { didDocument } from './did-documents.js';
 import { waitUnlessClosed, writeFault } from './faults.js';
 import type { AppViewFaults, AppViewRequest } from './faults.js';
+import type { SyntheticPost } from './dataset.js';
+import type { SyntheticRepost } from './feed-items.js';
 import { addGraphMethods } from './graph-handlers.js';
 import { addAppViewMethods } from './handlers.js';
+import { LiveFeeds } from './live-feeds.js';
+import type { NewPostOptions, NewRepostOptions } from './live-feeds.js';
 import { addRepoMethods } from './repo-handlers.js';
 import { addSearchMethod } from './search-handler.js';
 import { addSessionMethods } from './session-handlers.js';
@@ -51,6 +55,23 @@ export interface AppView {
   expireAccessTokens(): void;
   /** Expires every refresh token issued so far: stored sessions can no longer be refreshed. */
   expireRefreshTokens(): void;
+  /**
+   * Adds a post by `actor` (handle or DID) while the server runs; by default it tops the actor's author feed
+   * (createdAt a minute after everything so far, indexedAt a second later). Also listed by listRecords.
+   */
+  addPost(actor: string, options?: NewPostOptions): SyntheticPost;
+  /**
+   * `actor` reposts the post at `postUri` (e.g. an old post of someone else's): the actor's author feed gets
+   * an item with that post and a #reasonRepost (`by` the actor, `uri`/`cid` of the repost record, `indexedAt`
+   * the repost's), ordered by the repost's time, not the post's.
+   */
+  repost(actor: string, postUri: string, options?: NewRepostOptions): SyntheticRepost;
+  /**
+   * Pins one of the actor's own posts (undefined unpins). As on the real AppView, getAuthorFeed with
+   * `includePins` then serves it first on the first page with a #reasonPin, and drops its own entry from that
+   * page; getProfile names it as `pinnedPost`.
+   */
+  pin(actor: string, postUri: string | undefined): void;
   close(): Promise<void>;
 }
 
@@ -68,7 +89,8 @@ export async function startAppView(options: StartAppViewOptions): Promise<AppVie
       ...(rateLimit ? { global: [{ name: 'global', points: rateLimit.points, durationMs: rateLimit.durationMs }] } : {}),
     },
   });
-  addAppViewMethods(xrpc, index, tokens);
+  const feeds = new LiveFeeds(index);
+  addAppViewMethods(xrpc, index, tokens, feeds);
   addGraphMethods(xrpc, index, tokens);
   addSearchMethod(xrpc, index, tokens);
   addRepoMethods(xrpc, index);
@@ -116,6 +138,9 @@ export async function startAppView(options: StartAppViewOptions): Promise<AppVie
     didDocumentRequests,
     expireAccessTokens: () => tokens.expireAccessTokens(),
     expireRefreshTokens: () => tokens.expireRefreshTokens(),
+    addPost: (actor, postOptions) => feeds.addPost(actor, postOptions),
+    repost: (actor, postUri, repostOptions) => feeds.repost(actor, postUri, repostOptions),
+    pin: (actor, postUri) => feeds.pin(actor, postUri),
     close: () =>
       new Promise<void>((resolve, reject) => {
         http.close((error) => (error ? reject(error) : resolve()));
