@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { ResolvedConfig, ResolvedPipeline } from '../config/resolved-config.js';
 import { UsageError } from '../errors/usage-error.js';
 import { toErrorInfo } from '../events/error-info.js';
@@ -45,7 +46,7 @@ async function runWithStore(config: ResolvedConfig, options: RunOptions, store: 
   const previous = options.resume ? await runToResume(config, store, options.resume) : undefined;
   const runId = previous?.runId ?? options.runId ?? newRunId();
   const runStartedAt = previous ? new Date(previous.startedAt) : new Date();
-  const signal = options.signal ?? new AbortController().signal;
+  const signal = runSignal(options.signal);
   const redactor = new Redactor([...config.secrets, ...secretRegistry()]);
   const emit = (event: RunEvent) => options.onEvent?.(event);
 
@@ -119,8 +120,8 @@ async function runWithStore(config: ResolvedConfig, options: RunOptions, store: 
         for (const pipeline of pipelines) {
           const from = pipeline.partitionsFrom?.pipeline;
           if (!from || !unplanned.has(pipeline.name) || unplanned.has(from)) continue;
-          const upstream = recorder.current.tasks.filter((t) => t.pipeline === from);
-          if (upstream.some((t) => !SETTLED.has(t.status))) continue;
+          if (!recorder.allSettled(from)) continue;
+          const upstream = recorder.tasksOf(from);
           unplanned.delete(pipeline.name);
           progressed = true;
           const notOk = upstream.filter((t) => t.status !== 'succeeded');
@@ -268,6 +269,18 @@ function settledWithout(task: TaskRef, status: TaskSummary['status'], error?: Er
 
 function taskRef(task: TaskRef): TaskRef {
   return { taskId: task.taskId, pipeline: task.pipeline, partition: task.partition };
+}
+
+/**
+ * The run's own signal, following the caller's: every running task listens to it, so it may have more
+ * listeners than Node's warning threshold without leaking any.
+ */
+function runSignal(outer: AbortSignal | undefined): AbortSignal {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  if (outer?.aborted) controller.abort(outer.reason);
+  else outer?.addEventListener('abort', () => controller.abort(outer.reason), { once: true });
+  return controller.signal;
 }
 
 /** Sortable and readable: `20261125T071500Z-3f2a9c`. */

@@ -2,13 +2,18 @@ import type { ErrorInfo, RunSummary, TaskRef, TaskSummary } from '../events/run-
 import type { SinkOutput } from '../plugin/sink.js';
 import type { RunRecord, StateStore, TaskRecord } from '../state/state-store.js';
 
+const SETTLED = new Set<TaskRecord['status']>(['succeeded', 'failed', 'aborted', 'skipped']);
+
 /**
- * Keeps the run record current and saves it as the run goes. Saves are coalesced (one in flight, at most
- * one more queued), so thousands of tasks do not mean thousands of queued writes; losing the newest
- * update to a crash only means a committed task runs again on resume, which sinks make idempotent.
+ * Keeps the run record current and saves it as the run goes. Tasks live in a map (insertion order = record
+ * order), so each update costs O(1) whatever the number of tasks; the record is materialised only to save
+ * or read it. Saves are coalesced (one in flight, at most one more queued): losing the newest update to a
+ * crash only means a committed task runs again on resume, which sinks make idempotent.
  */
 export class RunRecorder {
-  private record: RunRecord;
+  private base: Omit<RunRecord, 'tasks'>;
+  private readonly tasks = new Map<string, TaskRecord>();
+  private readonly unsettled = new Map<string, Set<string>>();
   private saving: Promise<void> | undefined;
   private dirty = false;
   private saveError: unknown;
@@ -17,48 +22,59 @@ export class RunRecorder {
     private readonly store: StateStore | undefined,
     initial: RunRecord,
   ) {
-    this.record = initial;
+    const { tasks, ...base } = initial;
+    this.base = base;
+    for (const task of tasks) this.put(task);
   }
 
   get current(): RunRecord {
-    return this.record;
+    return { ...this.base, tasks: [...this.tasks.values()] };
+  }
+
+  /** The recorded tasks of one pipeline. */
+  tasksOf(pipeline: string): TaskRecord[] {
+    return [...this.tasks.values()].filter((t) => t.pipeline === pipeline);
+  }
+
+  /** Whether every recorded task of `pipeline` has settled (cheap: called after each task). */
+  allSettled(pipeline: string): boolean {
+    return (this.unsettled.get(pipeline)?.size ?? 0) === 0;
   }
 
   /** Queues tasks as pending; a task already recorded (being resumed) goes back to pending in place. */
   addTasks(tasks: readonly TaskRef[]): void {
-    const again = new Set(tasks.map((t) => t.taskId));
-    const known = new Set(this.record.tasks.map((t) => t.taskId));
-    const pending = (t: TaskRef): TaskRecord => ({ taskId: t.taskId, pipeline: t.pipeline, partition: t.partition, status: 'pending', records: 0, pages: 0, retries: 0, outputs: [] });
-    this.update({
-      tasks: [
-        ...this.record.tasks.map((t) => (again.has(t.taskId) ? pending(t) : t)),
-        ...tasks.filter((t) => !known.has(t.taskId)).map(pending),
-      ],
-    });
+    for (const t of tasks) this.put({ taskId: t.taskId, pipeline: t.pipeline, partition: t.partition, status: 'pending', records: 0, pages: 0, retries: 0, outputs: [] });
+    this.scheduleSave();
   }
 
   taskStarted(taskId: string): void {
-    this.updateTask(taskId, { status: 'running' });
+    const task = this.tasks.get(taskId);
+    if (task) this.put({ ...task, status: 'running' });
+    this.scheduleSave();
   }
 
   taskSettled(summary: TaskSummary, emitted?: Readonly<Record<string, readonly string[]>>): void {
     const { taskId, pipeline, partition, status, records, pages, retries, outputs, resolved, error } = summary;
-    const known = this.record.tasks.some((t) => t.taskId === taskId);
-    const entry: TaskRecord = { taskId, pipeline, partition, status, records, pages, retries, outputs, resolved, error, ...(emitted ? { emitted } : {}) };
-    if (known) this.updateTask(taskId, entry);
-    else this.update({ tasks: [...this.record.tasks, entry] });
+    this.put({ taskId, pipeline, partition, status, records, pages, retries, outputs, resolved, error, ...(emitted ? { emitted } : {}) });
+    this.scheduleSave();
   }
 
   removeTask(taskId: string): void {
-    this.update({ tasks: this.record.tasks.filter((t) => t.taskId !== taskId) });
+    const task = this.tasks.get(taskId);
+    if (!task) return;
+    this.tasks.delete(taskId);
+    this.unsettled.get(task.pipeline)?.delete(taskId);
+    this.scheduleSave();
   }
 
   setDynamicPartitions(pipeline: string, partitions: readonly string[]): void {
-    this.update({ dynamicPartitions: { ...this.record.dynamicPartitions, [pipeline]: partitions } });
+    this.base = { ...this.base, dynamicPartitions: { ...this.base.dynamicPartitions, [pipeline]: partitions } };
+    this.scheduleSave();
   }
 
   finish(status: RunSummary['status'], outputs: readonly SinkOutput[], errors: readonly ErrorInfo[]): void {
-    this.update({ status, outputs, errors, finishedAt: new Date().toISOString() });
+    this.base = { ...this.base, status, outputs, errors, finishedAt: new Date().toISOString() };
+    this.scheduleSave();
   }
 
   /** Waits for every queued save; rethrows a failed save, since a run whose state was not kept must say so. */
@@ -67,13 +83,12 @@ export class RunRecorder {
     if (this.saveError) throw this.saveError;
   }
 
-  private updateTask(taskId: string, patch: Partial<TaskRecord>): void {
-    this.update({ tasks: this.record.tasks.map((t) => (t.taskId === taskId ? { ...t, ...patch } : t)) });
-  }
-
-  private update(patch: Partial<RunRecord>): void {
-    this.record = { ...this.record, ...patch };
-    this.scheduleSave();
+  private put(task: TaskRecord): void {
+    this.tasks.set(task.taskId, task);
+    let open = this.unsettled.get(task.pipeline);
+    if (!open) this.unsettled.set(task.pipeline, (open = new Set()));
+    if (SETTLED.has(task.status)) open.delete(task.taskId);
+    else open.add(task.taskId);
   }
 
   private scheduleSave(): void {
@@ -87,7 +102,7 @@ export class RunRecorder {
       do {
         this.dirty = false;
         try {
-          await store.saveRun(this.record);
+          await store.saveRun(this.current);
         } catch (error) {
           this.saveError ??= error;
         }
