@@ -12,7 +12,7 @@ afterEach(async () => {
   await project.cleanup();
 });
 
-const good = (out: string) => `{
+const good = () => `{
     feeds: {
       source: countingSource({ records: 25, pageSize: 10 }),
       partitions: ['alice', 'bob'],
@@ -103,12 +103,12 @@ describe('malformed configs: exit 2, the file and the path named', () => {
 
 describe('config discovery and export forms', () => {
   it.each([
-    ['etl.config.ts', (o: string) => configSource(good(o), o)],
-    ['etl.config.mts', (o: string) => configSource(good(o), o)],
-    ['.etlrc.ts', (o: string) => configSource(good(o), o)],
-    ['etl.config.mjs', (o: string) => configSource(good(o), o).replace("import { defineConfig } from '@etl/core';", 'const defineConfig = (c) => c;')],
-    ['etl.config.ts', (o: string) => configSource(good(o), o).replace('export default defineConfig({', 'export default Promise.resolve({').replace(/\}\);\n$/, '});\n')],
-    ['etl.config.ts', (o: string) => configSource(good(o), o).replace('export default defineConfig({', 'export default async () => ({').replace(/\}\);\n$/, '});\n')],
+    ['etl.config.ts', (o: string) => configSource(good(), o)],
+    ['etl.config.mts', (o: string) => configSource(good(), o)],
+    ['.etlrc.ts', (o: string) => configSource(good(), o)],
+    ['etl.config.mjs', (o: string) => configSource(good(), o).replace("import { defineConfig } from '@etl/core';", 'const defineConfig = (c) => c;')],
+    ['etl.config.ts', (o: string) => configSource(good(), o).replace('export default defineConfig({', 'export default Promise.resolve({').replace(/\}\);\n$/, '});\n')],
+    ['etl.config.ts', (o: string) => configSource(good(), o).replace('export default defineConfig({', 'export default async () => ({').replace(/\}\);\n$/, '});\n')],
   ])('finds %s', async (file, content) => {
     await project.write(file, content(project.out));
     const result = await cli(['validate'], project.dir);
@@ -119,7 +119,7 @@ describe('config discovery and export forms', () => {
 
   it('takes --config over discovery', async () => {
     await project.write('etl.config.ts', 'export default 1;');
-    await project.write('configs/other.ts', configSource(good(project.out), project.out));
+    await project.write('configs/other.ts', configSource(good(), project.out));
     const result = await cli(['validate', '--config', 'configs/other.ts'], project.dir);
     expect(result.stdout).toContain('configs/other.ts is valid');
     expect(result.code).toBe(0);
@@ -170,7 +170,7 @@ describe('plugins by name in JSON and YAML configs', () => {
 
 describe('etl run', () => {
   it('runs every task, writes the sink, and prints a JSON summary', async () => {
-    await project.write('etl.config.ts', configSource(good(project.out), project.out, 'concurrency: { limit: 2, groups: { ingestion: 1 } },'));
+    await project.write('etl.config.ts', configSource(good(), project.out, 'concurrency: { limit: 2, groups: { ingestion: 1 } },'));
     const result = await cli(['run', '--json'], project.dir);
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout) as { status: string; tasks: { taskId: string; status: string; records: number; pages: number }[] };
@@ -195,7 +195,7 @@ describe('etl run', () => {
   });
 
   it('--dry-run prints the plan and touches nothing', async () => {
-    await project.write('etl.config.ts', configSource(good(project.out).replace('sink: fileSink', "group: 'ingestion', sink: fileSink"), project.out, 'concurrency: { groups: { ingestion: 1 } },'));
+    await project.write('etl.config.ts', configSource(good().replace('sink: fileSink', "group: 'ingestion', sink: fileSink"), project.out, 'concurrency: { groups: { ingestion: 1 } },'));
     const result = await cli(['run', '--dry-run'], project.dir);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Plan: 2 task(s)');
@@ -204,7 +204,7 @@ describe('etl run', () => {
   });
 
   it('selects pipelines and partitions, and refuses unknown ones with exit 2', async () => {
-    await project.write('etl.config.ts', configSource(good(project.out).replace('sink: fileSink', "group: 'ingestion', sink: fileSink"), project.out, 'concurrency: { groups: { ingestion: 1 } },'));
+    await project.write('etl.config.ts', configSource(good().replace('sink: fileSink', "group: 'ingestion', sink: fileSink"), project.out, 'concurrency: { groups: { ingestion: 1 } },'));
     const one = await cli(['run', '--json', '--partition', 'bob'], project.dir);
     expect(one.code).toBe(0);
     expect((JSON.parse(one.stdout) as { tasks: { taskId: string }[] }).tasks.map((t) => t.taskId)).toEqual(['feeds/bob']);

@@ -85,11 +85,3 @@ export class TaskScheduler<T extends SchedulableTask> {
     if (this.hooks.signal?.aborted || (this.closed && this.pending.length === 0)) this.resolveDone(this.pending.splice(0));
   }
 }
-
-/** Runs a fixed list of tasks; see TaskScheduler. */
-export function runScheduled<T extends SchedulableTask>(tasks: readonly T[], limits: ConcurrencyLimits, hooks: SchedulerHooks<T>): Promise<T[]> {
-  const scheduler = new TaskScheduler(limits, hooks);
-  scheduler.add(tasks);
-  scheduler.close();
-  return scheduler.done;
-}
