@@ -19,6 +19,7 @@ export type {
   SourceFactory,
   SourceInstance,
   SourcePage,
+  SourceSharedState,
   SourceSpec,
 } from './plugin/source.js';
 export { defineSink, isSinkSpec } from './plugin/sink.js';
@@ -49,6 +50,10 @@ export { planTasks, selectedPipelines } from './plan/plan-tasks.js';
 export type { PlannedTask, TaskSelection } from './plan/plan-tasks.js';
 export { runPipelines } from './run/run-pipelines.js';
 export type { RunOptions } from './run/run-pipelines.js';
+export { TaskHost } from './run/task-host.js';
+export type { TaskContext, TaskExecutor, TaskHostOptions, TaskOutcome, TaskRequest } from './run/task-host.js';
+export type { SourceGateFactory, SourceGateRequest } from './run/plugin-instances.js';
+export type { SourceCallGate } from './policy/source-policy.js';
 export { CursorLoopError } from './run/task-runner.js';
 export type {
   ErrorInfo,

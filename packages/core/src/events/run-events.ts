@@ -24,6 +24,8 @@ export interface TaskSummary extends TaskRef {
   readonly pages: number;
   readonly records: number;
   readonly retries: number;
+  /** When the task started running (ISO), on whichever machine ran it; absent for tasks that never ran. */
+  readonly startedAt?: string | undefined;
   readonly durationMs: number;
   readonly outputs: readonly SinkOutput[];
   readonly error?: ErrorInfo | undefined;

@@ -59,7 +59,20 @@ export interface SourceInstance<R> {
    * Default: the policy's delay.
    */
   retryDelayMs?(error: unknown, policyDelayMs: number): number;
+  /**
+   * What the instance knows that other processes running the same source must know too, e.g. the
+   * rate-limit windows it has learnt. When tasks run on several queue workers, the state travels with
+   * the source's bulkhead lease: restored before each call, saved after it, so N workers pace an API as
+   * one local run would. Unused in a local run. The state must be JSON.
+   */
+  readonly sharedState?: SourceSharedState | undefined;
   close?(): Promise<void>;
+}
+
+export interface SourceSharedState {
+  save(): unknown;
+  /** Merges state saved by another process (maybe older than what this one knows). */
+  restore(state: unknown): void;
 }
 
 /** A problem found in options or partitions by a plugin's own checks (beyond its JSON Schema). */

@@ -4,11 +4,9 @@ import {
   ExponentialBackoff,
   handleWhen,
   retry,
-  wrap,
   type BulkheadPolicy,
   type IBackoff,
   type IBackoffFactory,
-  type IPolicy,
   type IRetryBackoffContext,
 } from 'cockatiel';
 import type { ResolvedBackoff, ResolvedPolicy } from '../config/resolved-config.js';
@@ -31,21 +29,35 @@ export function sourceBulkhead(limit: number): BulkheadPolicy {
 }
 
 /**
- * The policy every source call of one task goes through: the shared bulkhead around a retry, as
- * `wrap(bulkhead, retry)`. `attempts` counts calls in all, so cockatiel's `maxAttempts` (retries) is one less.
+ * What every call of one source instance passes through before its retry policy: in a local run the
+ * instance's Cockatiel bulkhead; on queue workers a lease held in Redis, so the limit holds across machines.
  */
+export interface SourceCallGate {
+  execute<T>(fn: () => Promise<T>, signal: AbortSignal): Promise<T>;
+}
+
+/** The policy of one task's source calls, as `wrap(gate, retry)` would build it. */
+export interface TaskCallPolicy {
+  execute<T>(fn: () => Promise<T>, signal: AbortSignal): Promise<T>;
+}
+
 export interface SourceClassifier {
   isRetryable(error: unknown): boolean;
   /** Lets the source stretch or shorten one wait (e.g. until a rate limit resets). */
   retryDelayMs?: ((error: unknown, policyDelayMs: number) => number) | undefined;
 }
 
+/**
+ * The policy every source call of one task goes through: the shared gate (bulkhead) around a retry, as
+ * `wrap(bulkhead, retry)`: a call waiting out its backoff keeps its slot, so retries never add calls in
+ * flight. `attempts` counts calls in all, so cockatiel's `maxAttempts` (retries) is one less.
+ */
 export function taskCallPolicy(
-  shared: BulkheadPolicy,
+  shared: SourceCallGate,
   policy: ResolvedPolicy,
   source: SourceClassifier,
   onRetry: (notice: RetryNotice) => void,
-): IPolicy {
+): TaskCallPolicy {
   const backoff = backoffFactory(policy.backoff);
   const retryPolicy = retry(
     handleWhen((error) => !isAbortError(error) && !isPartitionSkipped(error) && source.isRetryable(error)),
@@ -54,7 +66,7 @@ export function taskCallPolicy(
   retryPolicy.onRetry((event) => {
     onRetry({ attempt: event.attempt, delayMs: event.delay, error: 'error' in event ? event.error : event.value });
   });
-  return wrap(shared, retryPolicy);
+  return { execute: (fn, signal) => shared.execute(() => retryPolicy.execute(() => fn(), signal), signal) };
 }
 
 type BackoffContext = IRetryBackoffContext<unknown>;

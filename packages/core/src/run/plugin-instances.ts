@@ -1,29 +1,48 @@
-import type { BulkheadPolicy } from 'cockatiel';
 import type { ResolvedPipeline } from '../config/resolved-config.js';
 import type { SinkInstance, SinkSpec } from '../plugin/sink.js';
-import type { SourceInstance, SourceSpec } from '../plugin/source.js';
-import { sourceBulkhead } from '../policy/source-policy.js';
+import type { SourceInstance, SourceSharedState, SourceSpec } from '../plugin/source.js';
+import { sourceBulkhead, type SourceCallGate } from '../policy/source-policy.js';
 
 interface LiveSource {
   readonly instance: SourceInstance<unknown>;
-  readonly bulkhead: BulkheadPolicy;
+  readonly gate: SourceCallGate;
 }
+
+/** What a gate is for: one source instance of the config, the same in every process that loads it. */
+export interface SourceGateRequest {
+  /** Stable across processes loading the same config, e.g. `atproto.authorFeed@feeds` (the pipelines sharing it). */
+  readonly key: string;
+  /** Calls in flight at once: the strictest `policy.bulkhead` of the pipelines sharing the instance. */
+  readonly limit: number;
+  /** State the instance wants carried with each call when calls are gated across processes. */
+  readonly sharedState?: SourceSharedState | undefined;
+}
+
+/** Makes the gate every call of one source instance goes through (a bulkhead here, a Redis lease on queue workers). */
+export type SourceGateFactory = (request: SourceGateRequest) => SourceCallGate;
+
+const localGate: SourceGateFactory = ({ limit }) => sourceBulkhead(limit);
 
 /**
  * Live plugin instances of a run, one per factory value in the config: two pipelines (or many tasks)
- * given the same `atprotoAuthorFeed(...)` value share one instance and therefore one bulkhead.
+ * given the same `atprotoAuthorFeed(...)` value share one instance and therefore one gate.
  * Created on first use, so a run of one pipeline never connects the others.
  */
 export class PluginInstances {
   private readonly sources = new Map<SourceSpec, Promise<LiveSource>>();
   private readonly sinks = new Map<SinkSpec, Promise<SinkInstance<unknown>>>();
   private readonly bulkheadLimits = new Map<SourceSpec, number>();
+  private readonly sharing = new Map<SourceSpec, string[]>();
 
-  constructor(pipelines: readonly ResolvedPipeline[]) {
+  constructor(
+    pipelines: readonly ResolvedPipeline[],
+    private readonly gates: SourceGateFactory = localGate,
+  ) {
     // A shared instance gets the strictest bulkhead any of its pipelines asks for.
     for (const p of pipelines) {
       const current = this.bulkheadLimits.get(p.source) ?? Infinity;
       this.bulkheadLimits.set(p.source, Math.min(current, p.policy.bulkhead));
+      this.sharing.set(p.source, [...(this.sharing.get(p.source) ?? []), p.name]);
     }
   }
 
@@ -32,7 +51,11 @@ export class PluginInstances {
     if (!live) {
       live = Promise.resolve(spec.definition.create(spec.options)).then((instance) => ({
         instance,
-        bulkhead: sourceBulkhead(this.bulkheadLimits.get(spec) ?? 1),
+        gate: this.gates({
+          key: `${spec.definition.name}@${(this.sharing.get(spec) ?? []).join(',')}`,
+          limit: this.bulkheadLimits.get(spec) ?? 1,
+          sharedState: instance.sharedState,
+        }),
       }));
       live.catch(() => undefined);
       this.sources.set(spec, live);

@@ -11,10 +11,9 @@ import { secretRegistry } from '../secrets/env.js';
 import { Redactor } from '../secrets/redactor.js';
 import { openStateStore } from '../state/open-state-store.js';
 import type { RunRecord, StateStore, TaskRecord } from '../state/state-store.js';
-import { downstreamOf, PartitionKeyCollector } from './dynamic-partitions.js';
-import { PluginInstances } from './plugin-instances.js';
+import { downstreamOf } from './dynamic-partitions.js';
 import { RunRecorder } from './run-recorder.js';
-import { runTask } from './task-runner.js';
+import { TaskHost, type TaskExecutor } from './task-host.js';
 
 export interface RunOptions extends TaskSelection {
   readonly onEvent?: RunEventListener | undefined;
@@ -23,6 +22,8 @@ export interface RunOptions extends TaskSelection {
   readonly runId?: string | undefined;
   /** Where run records go; `false` keeps none. Default: the config's store (`.etl/` beside the config). */
   readonly state?: StateStore | false | undefined;
+  /** Where tasks run; default: in this process. A queue runner passes one that runs them on workers. */
+  readonly executor?: TaskExecutor | undefined;
   /**
    * Continue the latest run (same run id and start time, so date-based keys match) instead of starting
    * one: `unfinished` runs its tasks that never finished; `failed` also retries its failed ones.
@@ -60,7 +61,8 @@ async function runWithStore(config: ResolvedConfig, options: RunOptions, store: 
     const recorder = new RunRecorder(store, previous
       ? { ...previous, status: 'running', finishedAt: undefined, attempts: previous.attempts + 1 }
       : { runId, status: 'running', startedAt: runStartedAt.toISOString(), config: config.file, selection, tasks: [], dynamicPartitions: {}, outputs: [], errors: [], attempts: 1 });
-    const instances = new PluginInstances(config.pipelines);
+    const host = new TaskHost(config, { state: store });
+    const executor = options.executor ?? host;
     const summaries = new Map<string, TaskSummary>();
     const unplanned = new Set(pipelines.filter((p) => p.partitionsFrom && !(previous && p.name in previous.dynamicPartitions)).map((p) => p.name));
 
@@ -78,31 +80,21 @@ async function runWithStore(config: ResolvedConfig, options: RunOptions, store: 
       }
     };
 
-    const scheduler: TaskScheduler<PlannedTask> = new TaskScheduler(config.concurrency, {
+    const limits = executor.holdsLimits ? { limit: Infinity, groups: new Map<string, number>() } : config.concurrency;
+    const scheduler: TaskScheduler<PlannedTask> = new TaskScheduler(limits, {
       signal,
       waiting: (task, group, limit) => emit({ type: 'task-waiting', ...taskRef(task), group, limit }),
       start: async (task) => {
         recorder.taskStarted(task.taskId);
-        const downstream = downstreamOf(pipelines, task.pipeline).filter((p) => unplanned.has(p.name));
-        const collector = downstream.length > 0 ? new PartitionKeyCollector(downstream) : undefined;
-        const summary = await runTask(taskRef(task), {
-          runId,
-          runStartedAt,
-          signal,
-          emit,
-          redactor,
-          pipeline: task.pipelineConfig,
-          collector,
-          taskState: store && {
-            get: () => store.getTaskState(task.pipeline, task.partition),
-            put: (state) => store.saveTaskState(task.pipeline, task.partition, state),
-          },
-          plugins: async () => {
-            const [source, sink] = await Promise.all([instances.source(task.pipelineConfig.source), instances.sink(task.pipelineConfig.sink)]);
-            return { source: source.instance, bulkhead: source.bulkhead, sink };
-          },
+        const collectFor = downstreamOf(pipelines, task.pipeline).filter((p) => unplanned.has(p.name)).map((p) => p.name);
+        const request = { runId, runStartedAt: runStartedAt.toISOString(), pipeline: task.pipeline, partition: task.partition, collectFor };
+        const { summary, emitted } = await executor.execute(request, { emit, signal }).catch((error: unknown) => {
+          // An executor that cannot run a task (e.g. a queue that lost it) fails that task, not the run.
+          const failed = settledWithout(task, signal.aborted ? 'aborted' : 'failed', toErrorInfo(error, redactor));
+          emit({ type: `task-${failed.status}`, ...taskRef(task), summary: failed });
+          return { summary: failed, emitted: undefined };
         });
-        settle(summary, collector?.collected);
+        settle(summary, emitted);
         planReadyDownstreams();
       },
     });
@@ -179,8 +171,12 @@ async function runWithStore(config: ResolvedConfig, options: RunOptions, store: 
       : signal.aborted || all.some((t) => !SETTLED.has(t.status) || t.status === 'aborted')
         ? 'aborted'
         : 'succeeded';
-    const { outputs, errors } = await finishSinks(instances, pipelines, all, { runId, taskStatus, runStartedAt, redactor });
-    await instances.close();
+    if (options.executor) {
+      // Tasks ran elsewhere: this process creates the sinks that took data, only to finish the run.
+      for (const pipeline of pipelines) if (all.some((t) => t.pipeline === pipeline.name && t.status !== 'skipped' && t.status !== 'pending')) await host.sinkOf(pipeline).catch(() => undefined);
+    }
+    const { outputs, errors } = await finishSinks(host, pipelines, all, { runId, taskStatus, runStartedAt, redactor });
+    await host.close();
 
     for (const result of await Promise.allSettled(stateWrites)) {
       if (result.status === 'rejected') errors.push(toErrorInfo(result.reason, redactor));
@@ -207,14 +203,14 @@ async function runWithStore(config: ResolvedConfig, options: RunOptions, store: 
 
 /** Sinks learn the outcome of the whole run (e.g. to write a manifest listing only committed objects). */
 async function finishSinks(
-  instances: PluginInstances,
+  host: TaskHost,
   pipelines: readonly ResolvedPipeline[],
   tasks: readonly TaskRecord[],
   run: { runId: string; taskStatus: RunSummary['status']; runStartedAt: Date; redactor: Redactor },
 ): Promise<{ outputs: SinkOutput[]; errors: ErrorInfo[] }> {
   const outputs: SinkOutput[] = [];
   const errors: ErrorInfo[] = [];
-  for (const { spec, instance } of instances.createdSinks()) {
+  for (const { spec, instance } of host.createdSinks()) {
     try {
       const sink = await instance;
       if (!sink.finishRun) continue;

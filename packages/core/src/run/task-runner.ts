@@ -1,4 +1,3 @@
-import type { BulkheadPolicy } from 'cockatiel';
 import type { ResolvedPipeline } from '../config/resolved-config.js';
 import { EtlError, isAbortError } from '../errors/etl-error.js';
 import { toErrorInfo } from '../events/error-info.js';
@@ -6,7 +5,7 @@ import type { RunEvent, TaskRef, TaskStatus, TaskSummary } from '../events/run-e
 import type { SinkInstance, SinkOutput, SinkWriter } from '../plugin/sink.js';
 import type { SourceInstance, SourceNotice, SourcePage } from '../plugin/source.js';
 import { isPartitionSkipped } from '../errors/partition-skipped.js';
-import { taskCallPolicy } from '../policy/source-policy.js';
+import { taskCallPolicy, type SourceCallGate } from '../policy/source-policy.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { abortReason, raceAbort } from './abortable.js';
 import type { PartitionKeyCollector } from './dynamic-partitions.js';
@@ -24,7 +23,7 @@ export interface TaskRuntime {
   /** This task's durable state (checkpoints, bookmarks); absent when the run keeps no state. */
   readonly taskState?: { get(): Promise<TaskState | undefined>; put(state: TaskState): Promise<void> } | undefined;
   /** Resolves the live source and sink; rejects if a plugin cannot be created (the task then fails). */
-  readonly plugins: () => Promise<{ source: SourceInstance<unknown>; bulkhead: BulkheadPolicy; sink: SinkInstance<unknown> }>;
+  readonly plugins: () => Promise<{ source: SourceInstance<unknown>; gate: SourceCallGate; sink: SinkInstance<unknown> }>;
 }
 
 /** A source that hands back the cursor it was given would page forever. */
@@ -58,12 +57,12 @@ export async function runTask(task: TaskRef, runtime: TaskRuntime): Promise<Task
 
   emit({ type: 'task-started', ...task });
   try {
-    const { source, bulkhead, sink } = await raceAbort(runtime.plugins(), signal);
+    const { source, gate, sink } = await raceAbort(runtime.plugins(), signal);
     const classifier = {
       isRetryable: (error: unknown) => source.isRetryable?.(error) ?? true,
       retryDelayMs: source.retryDelayMs?.bind(source),
     };
-    const policy = taskCallPolicy(bulkhead, pipeline.policy, classifier, (notice) => {
+    const policy = taskCallPolicy(gate, pipeline.policy, classifier, (notice) => {
       retries++;
       emit({
         type: 'retry-scheduled',
@@ -184,6 +183,7 @@ export async function runTask(task: TaskRef, runtime: TaskRuntime): Promise<Task
     pages,
     records,
     retries,
+    startedAt: new Date(startedAt).toISOString(),
     durationMs: Date.now() - startedAt,
     outputs,
     error: failure === undefined ? undefined : toErrorInfo(failure, redactor),
