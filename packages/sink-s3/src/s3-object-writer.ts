@@ -3,6 +3,7 @@ import { createBodyEncoder, type BodyEncoder } from './body-encoder.js';
 import { MultipartUpload } from './multipart-upload.js';
 import type { Compression } from './options.js';
 import { PartBuffer } from './part-buffer.js';
+import type { PartPool } from './part-pool.js';
 import { toS3WriteError } from './s3-errors.js';
 import type { S3ObjectSpec } from './s3-object-spec.js';
 import type { UploadQueue } from './upload-queue.js';
@@ -12,6 +13,8 @@ export interface S3ObjectWriterOptions {
   readonly partSizeBytes: number;
   /** Shared by every object of a task, so a task never has more than its limit of parts in flight. */
   readonly queue: UploadQueue;
+  /** The task's reusable full-size part buffers (of `partSizeBytes`), shared by its objects. */
+  readonly parts: PartPool;
   /** Cancels this object's requests (the task's signal, or the writer's own abort). */
   readonly signal: AbortSignal;
 }
@@ -25,7 +28,7 @@ export class S3ObjectWriter {
   readonly spec: S3ObjectSpec;
   readonly #client: S3Client;
   readonly #options: S3ObjectWriterOptions;
-  readonly #buffer = new PartBuffer();
+  readonly #buffer: PartBuffer;
   readonly #encoder: BodyEncoder;
   readonly #upload: MultipartUpload;
   #putBody: Buffer | undefined;
@@ -38,6 +41,7 @@ export class S3ObjectWriter {
     this.#client = client;
     this.#options = options;
     this.#upload = new MultipartUpload(client, spec, options.signal);
+    this.#buffer = new PartBuffer(options.parts);
     this.#encoder = createBodyEncoder(options.compression, (chunk) => {
       this.#storedBytes += chunk.length;
       this.#buffer.append(chunk);
@@ -80,7 +84,7 @@ export class S3ObjectWriter {
       this.#putBody = rest;
       return;
     }
-    if (rest.length > 0) await this.#queuePart(rest);
+    if (rest.length > 0) await this.#queuePart(() => rest);
   }
 
   /** Publishes the sealed object; it appears, whole, when this resolves. */
@@ -115,12 +119,26 @@ export class S3ObjectWriter {
   }
 
   async #uploadFullParts(): Promise<void> {
-    const { partSizeBytes } = this.#options;
-    while (this.#buffer.size >= partSizeBytes) await this.#queuePart(this.#buffer.take(partSizeBytes));
+    const { partSizeBytes, parts } = this.#options;
+    while (this.#buffer.size >= partSizeBytes) {
+      await this.#queuePart(
+        () => this.#buffer.take(partSizeBytes),
+        (part) => parts.release(part),
+      );
+    }
   }
 
-  #queuePart(body: Buffer): Promise<void> {
+  /**
+   * `cut` makes the part's body only once an upload slot is free: a part cut earlier would wait in memory
+   * beside those in flight. `uploaded` runs only after the upload succeeded, when the SDK is done with
+   * the body's bytes.
+   */
+  #queuePart(cut: () => Buffer, uploaded?: (body: Buffer) => void): Promise<void> {
     const partNumber = this.#upload.nextPartNumber();
-    return this.#options.queue.run(() => this.#upload.uploadPart(partNumber, body));
+    return this.#options.queue.run(async () => {
+      const body = cut();
+      await this.#upload.uploadPart(partNumber, body);
+      uploaded?.(body);
+    });
   }
 }

@@ -3,6 +3,7 @@ import type { SinkCommitResult, SinkOutput, SinkWriter } from '@etl/core';
 import { encodeNdjsonLine } from './ndjson-encoder.js';
 import type { Compression } from './options.js';
 import type { PartKeys } from './part-keys.js';
+import { PartPool } from './part-pool.js';
 import { startsNewPart, type RolloverLimits } from './rollover.js';
 import { abortError, s3Url } from './s3-errors.js';
 import type { S3ObjectSpec } from './s3-object-spec.js';
@@ -48,6 +49,7 @@ export class S3TaskWriter implements SinkWriter<unknown> {
   #completed = 0;
   readonly #resumed: readonly SinkOutput[];
   readonly #queue: UploadQueue;
+  readonly #parts: PartPool;
   // Ours, so that abort() cancels in-flight requests even when the task's signal has not fired.
   readonly #controller = new AbortController();
   readonly #signal: AbortSignal;
@@ -60,6 +62,7 @@ export class S3TaskWriter implements SinkWriter<unknown> {
     this.#options = options;
     this.#resumed = options.resumed ?? [];
     this.#queue = new UploadQueue(options.uploadConcurrency);
+    this.#parts = new PartPool(options.partSizeBytes);
     this.#signal = AbortSignal.any([options.signal, this.#controller.signal]);
     this.#current = this.#openObject();
     options.signal.addEventListener('abort', this.#onTaskAbort, { once: true });
@@ -179,7 +182,7 @@ export class S3TaskWriter implements SinkWriter<unknown> {
   #openObject(): S3ObjectWriter {
     const { keys, client, object, compression, partSizeBytes } = this.#options;
     const key = keys.rollover ? keys.keys.key(this.#resumed.length + this.#objects.length + 1) : keys.key;
-    const writer = new S3ObjectWriter(client, { ...object, key }, { compression, partSizeBytes, queue: this.#queue, signal: this.#signal });
+    const writer = new S3ObjectWriter(client, { ...object, key }, { compression, partSizeBytes, queue: this.#queue, parts: this.#parts, signal: this.#signal });
     this.#objects.push(writer);
     return writer;
   }
