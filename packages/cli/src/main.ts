@@ -1,22 +1,19 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, EtlError, UsageError } from '@etl/core';
 import { HELP, parseCliArgs, type CliArgs } from './args.js';
-import { listCommand } from './commands/list.js';
-import { runsCommand } from './commands/runs.js';
-import { stateCommand } from './commands/state.js';
-import { schemaCommand } from './commands/schema.js';
-import { initCommand } from './commands/init.js';
-import { runCommand } from './commands/run.js';
-import { validateCommand } from './commands/validate.js';
+import { loadCommand } from './commands/load-command.js';
 import { EXIT, writeLine, type CliIo } from './io.js';
 
-/** Runs one `etl` command and returns its exit code; never calls process.exit itself. */
+/**
+ * Runs one `etl` command and returns its exit code; never calls process.exit itself. Imports nothing
+ * heavy itself: each command loads what it needs (commands/load-command.ts), so `etl --help` starts
+ * about as fast as node does.
+ */
 export async function runCommandLine(argv: readonly string[], io: CliIo): Promise<number> {
   let args: CliArgs;
   try {
     args = parseCliArgs(argv);
   } catch (error) {
-    return fail(error, io);
+    return reportError(error, io);
   }
   if (args.version) {
     writeLine(io.stdout, version());
@@ -27,49 +24,16 @@ export async function runCommandLine(argv: readonly string[], io: CliIo): Promis
     return args.help ? EXIT.ok : EXIT.usage;
   }
   try {
-    switch (args.command) {
-      case 'run':
-        return await runCommand(args, io);
-      case 'validate':
-        return await validateCommand(args, io);
-      case 'list':
-        return await listCommand(args, io);
-      case 'runs':
-        return await runsCommand(args, io);
-      case 'state':
-        return await stateCommand(args, io);
-      case 'schema':
-        return await schemaCommand(args, io);
-      case 'init':
-        return await initCommand(args, io);
-    }
+    const command = await loadCommand(args.command);
+    return await command(args, io);
   } catch (error) {
-    return fail(error, io);
+    return reportError(error, io);
   }
 }
 
-function fail(error: unknown, io: CliIo): number {
-  if (error instanceof ConfigError || isCode(error, 'CONFIG_INVALID')) {
-    writeLine(io.stderr, (error as Error).message);
-    return EXIT.usage;
-  }
-  if (isCode(error, 'STATE_LOCKED')) {
-    writeLine(io.stderr, `etl: ${(error as Error).message}`);
-    return EXIT.usage;
-  }
-  if (error instanceof UsageError || isCode(error, 'USAGE')) {
-    writeLine(io.stderr, `etl: ${(error as Error).message}`);
-    writeLine(io.stderr, "Run 'etl --help' for usage.");
-    return EXIT.usage;
-  }
-  const message = error instanceof EtlError ? `${error.code}: ${error.message}` : error instanceof Error ? (error.stack ?? error.message) : String(error);
-  writeLine(io.stderr, `etl: unexpected error: ${message}`);
-  return EXIT.taskFailed;
-}
-
-// The config may load a second copy of @etl/core (through jiti), so errors are matched by code too.
-function isCode(error: unknown, code: string): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
+/** Loaded on failure only: telling errors apart needs @etl/core's error classes. */
+async function reportError(error: unknown, io: CliIo): Promise<number> {
+  return (await import('./report-error.js')).reportError(error, io);
 }
 
 function version(): string {

@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { ConfigError, defineSource, isAbortError, validateConfig } from '@etl/core';
 import { createTestS3Client, getObject, listKeys, startS3, type S3Server } from '@etl/dev-servers/s3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { decodeKeySegment, s3Sink, type S3SinkOptions } from './index.js';
 import { ndjson, rejectionOf, task, useSinks, writeTask } from './test-support/sink-harness.js';
 import { useS3rverCredentials } from './test-support/s3rver-env.js';
@@ -235,6 +235,34 @@ describe('s3.ndjson sink', () => {
       'UploadPart',
       'CompleteMultipartUpload',
     ]);
+  });
+
+  it('reuses part buffers: memory for parts stays at the upload limit however many parts an object has', async () => {
+    const partSize = 5 * 1024 * 1024;
+    const allocations = vi.spyOn(Buffer, 'allocUnsafeSlow');
+    try {
+      const writer = await (await sink({ partSizeBytes: partSize })).open(task());
+      const expected: Buffer[] = [];
+      const filler = 'y'.repeat(2000);
+      let id = 0;
+      for (let page = 0; page < 200; page += 1) {
+        const records = Array.from({ length: 100 }, () => ({ id: (id += 1), filler }));
+        expected.push(Buffer.from(ndjson(records)));
+        await writer.write(records);
+      }
+      await writer.commit();
+
+      // Byte-identical although buffers were refilled: none was reused before its upload had finished.
+      const body = await getObject(server, BUCKET, 'feeds/dt=2024-03-09/alice.ndjson');
+      expect(body.equals(Buffer.concat(expected))).toBe(true);
+      expect(server.requestLog.filter((r) => r.operation === 'UploadPart').length).toBeGreaterThanOrEqual(7);
+      // Four uploads in flight and one part filling, at most.
+      const partBuffers = allocations.mock.calls.filter(([size]) => size === partSize).length;
+      expect(partBuffers).toBeGreaterThan(0);
+      expect(partBuffers).toBeLessThanOrEqual(5);
+    } finally {
+      allocations.mockRestore();
+    }
   });
 
   it('refuses to start with an invalid key template', async () => {

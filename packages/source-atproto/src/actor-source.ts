@@ -1,4 +1,4 @@
-import { isValidDid } from '@atproto/syntax';
+import { isValidDid } from './identity/atproto-syntax.js';
 import type { FetchPageRequest, ResolvePartitionRequest, SourceInstance, SourcePage } from '@etl/core';
 import type { AtprotoClient, CallContext } from './client/atproto-client.js';
 import { isRetryableAtprotoError } from './errors/atproto-errors.js';
@@ -43,6 +43,7 @@ export function actorSource<R>(parts: ActorSourceParts<R>): SourceInstance<R> {
     },
     isRetryable: isRetryableAtprotoError,
     retryDelayMs: (error, policyDelayMs) => retryDelayMs(parts.retryAt429, error, policyDelayMs),
+    sharedState: parts.client.sharedState,
     close: () => parts.client.close(),
   };
 }

@@ -1,14 +1,10 @@
 import type { AppBskyFeedDefs } from '@atproto/api';
 import { defineSource } from '@etl/core';
 import type { SourceInstance } from '@etl/core';
-import { actorSource } from './actor-source.js';
-import { AtprotoClient } from './client/atproto-client.js';
 import { checkActorIdentifier } from './identity/actor-identifier.js';
-import { parseAuthorFeedBookmark } from './incremental/feed-bookmark.js';
-import { incrementalFeedPage } from './incremental/incremental-feed-page.js';
 import { authorFeedOptionsSchema } from './options/author-feed-options.js';
 import type { AuthorFeedOptions } from './options/author-feed-options.js';
-import { checkServiceWithAuth, clientSettingsOf } from './options/common-options.js';
+import { checkServiceWithAuth } from './options/common-options.js';
 
 export type FeedViewPost = AppBskyFeedDefs.FeedViewPost;
 
@@ -23,31 +19,8 @@ export const atprotoAuthorFeed = defineSource({
   incremental: true,
   check: (options: AuthorFeedOptions) => checkServiceWithAuth(options),
   checkPartition: (partition) => checkActorIdentifier(partition),
-  create: (options: AuthorFeedOptions) => createAuthorFeedSource(options),
+  // Only a run creates instances: the instance module brings @atproto/api (~0.3 s to import), which
+  // `etl validate` and `etl list` never need.
+  create: async (options: AuthorFeedOptions): Promise<SourceInstance<FeedViewPost>> =>
+    (await import('./author-feed-instance.js')).createAuthorFeedSource(options),
 });
-
-export function createAuthorFeedSource(options: AuthorFeedOptions): SourceInstance<FeedViewPost> {
-  const { properties } = authorFeedOptionsSchema;
-  const limit = options.limit ?? properties.limit.default;
-  const filter = options.filter ?? properties.filter.default;
-  const includePins = options.includePins ?? properties.includePins.default;
-  const client = new AtprotoClient(clientSettingsOf(options));
-  const feed = actorSource({
-    client,
-    onMissingActor: options.onMissingActor ?? properties.onMissingActor.default,
-    retryAt429: options.retryAt429 ?? properties.retryAt429.default,
-    page: (actor, cursor, context) =>
-      client.call('app.bsky.feed.getAuthorFeed', context, async (agent, signal) => {
-        const { data } = await agent.app.bsky.feed.getAuthorFeed({ actor, limit, cursor, filter, includePins }, { signal });
-        return { records: data.feed, cursor: data.cursor };
-      }),
-  });
-  return {
-    ...feed,
-    async fetchPage(request) {
-      // Checked before the call: a bookmark this source cannot read fails the task without fetching anything.
-      const bookmark = parseAuthorFeedBookmark(request.bookmark);
-      return incrementalFeedPage(await feed.fetchPage(request), bookmark, request.cursor === undefined);
-    },
-  };
-}

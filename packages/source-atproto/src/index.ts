@@ -1,7 +1,7 @@
 // Sources
 export { atprotoAuthorFeed } from './author-feed-source.js';
 export type { FeedViewPost } from './author-feed-source.js';
-export { AuthorFeedBookmarkError } from './incremental/feed-bookmark.js';
+export { AuthorFeedBookmarkError } from './incremental/feed-bookmark-error.js';
 export type { AuthorFeedBookmark } from './incremental/feed-bookmark.js';
 export { atprotoListMembers } from './list-members-source.js';
 export type { ListMembersOptions } from './list-members-source.js';

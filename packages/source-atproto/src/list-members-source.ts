@@ -1,11 +1,6 @@
 import { defineSource } from '@etl/core';
-import type { FetchPageRequest, OptionsOf, ResolvePartitionRequest, SourceInstance } from '@etl/core';
-import { AtprotoClient } from './client/atproto-client.js';
-import { isRetryableAtprotoError } from './errors/atproto-errors.js';
-import { retryDelayMs } from './errors/retry-delay.js';
-import { HandleResolver } from './identity/handle-resolver.js';
-import { authOption, checkServiceWithAuth, clientSettingsOf, limitOption, pacingOption, retryAt429Option, serviceOption, timeoutMsOption } from './options/common-options.js';
-import { ListPager } from './list-pager.js';
+import type { OptionsOf, SourceInstance } from '@etl/core';
+import { authOption, checkServiceWithAuth, limitOption, pacingOption, retryAt429Option, serviceOption, timeoutMsOption } from './options/common-options.js';
 import type { ListItemView } from './list-pager.js';
 import { LIST, parseRecordPartition } from './partitions/record-partition.js';
 
@@ -39,21 +34,8 @@ export const atprotoListMembers = defineSource({
     const parsed = parseRecordPartition(partition, LIST);
     return 'problem' in parsed ? parsed.problem : undefined;
   },
-  create: (options: ListMembersOptions) => createListMembersSource(options),
+  // Only a run creates instances: the instance module brings @atproto/api (~0.3 s to import), which
+  // `etl validate` and `etl list` never need.
+  create: async (options: ListMembersOptions): Promise<SourceInstance<ListItemView>> =>
+    (await import('./list-members-instance.js')).createListMembersSource(options),
 });
-
-export function createListMembersSource(options: ListMembersOptions): SourceInstance<ListItemView> {
-  const { properties } = listMembersOptionsSchema;
-  const client = new AtprotoClient(clientSettingsOf(options));
-  const lists = new ListPager(client, options.limit ?? properties.limit.default, new HandleResolver(client));
-  const retryAt429 = options.retryAt429 ?? properties.retryAt429.default;
-  return {
-    // The list's URI with its owner's DID: a handle in the partition is resolved once, and getList wants the DID.
-    resolvePartition: ({ partition, signal, report }: ResolvePartitionRequest) => lists.resolve(partition, { signal, report }),
-    fetchPage: ({ partition, resolved, cursor, signal, report }: FetchPageRequest) =>
-      lists.page(resolved ?? partition, cursor, { signal, report }),
-    isRetryable: isRetryableAtprotoError,
-    retryDelayMs: (error, policyDelayMs) => retryDelayMs(retryAt429, error, policyDelayMs),
-    close: () => client.close(),
-  };
-}

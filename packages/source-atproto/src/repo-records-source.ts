@@ -1,13 +1,9 @@
 import type { ComAtprotoRepoListRecords } from '@atproto/api';
-import { isValidDid, isValidNsid } from '@atproto/syntax';
+import { isValidDid, isValidNsid } from './identity/atproto-syntax.js';
 import { defineSource } from '@etl/core';
 import type { OptionsOf, PluginProblem, SourceInstance } from '@etl/core';
-import { actorSource } from './actor-source.js';
-import { AtprotoClient } from './client/atproto-client.js';
 import { checkActorIdentifier } from './identity/actor-identifier.js';
-import { HandleResolver } from './identity/handle-resolver.js';
-import { PdsResolver } from './identity/pds-resolver.js';
-import { clientSettingsOf, limitOption, onMissingActorOption, pacingOption, retryAt429Option, serviceOption, timeoutMsOption } from './options/common-options.js';
+import { limitOption, onMissingActorOption, pacingOption, retryAt429Option, serviceOption, timeoutMsOption } from './options/common-options.js';
 
 /** A record as com.atproto.repo.listRecords returns it: `{ uri, cid, value }`, the value being the record itself. */
 export type RepoRecord = ComAtprotoRepoListRecords.Record;
@@ -54,35 +50,8 @@ export const atprotoRepoRecords = defineSource({
     if (isValidDid(partition) && !/^did:(plc|web):/.test(partition)) return `"${partition}": only did:plc and did:web accounts have a repo`;
     return undefined;
   },
-  create: (options: RepoRecordsOptions) => createRepoRecordsSource(options),
+  // Only a run creates instances: the instance module brings @atproto/api (~0.3 s to import), which
+  // `etl validate` and `etl list` never need.
+  create: async (options: RepoRecordsOptions): Promise<SourceInstance<RepoRecord>> =>
+    (await import('./repo-records-instance.js')).createRepoRecordsSource(options),
 });
-
-export function createRepoRecordsSource(options: RepoRecordsOptions): SourceInstance<RepoRecord> {
-  const { properties } = repoRecordsOptionsSchema;
-  const limit = options.limit ?? properties.limit.default;
-  const reverse = options.reverse ?? properties.reverse.default;
-  // listRecords is public: the repo's own PDS is called without credentials, so this source takes no auth.
-  const client = new AtprotoClient(clientSettingsOf(options));
-  const handles = new HandleResolver(client);
-  const pdses = new PdsResolver(client, options.plcDirectory ?? properties.plcDirectory.default);
-
-  return actorSource({
-    client,
-    handles,
-    onMissingActor: options.onMissingActor ?? properties.onMissingActor.default,
-    retryAt429: options.retryAt429 ?? properties.retryAt429.default,
-    // The PDS is found once per task, under the retry policy, before the first page.
-    prepare: async (did, context) => {
-      await pdses.pds(did, context);
-    },
-    page: async (actor, cursor, context) => {
-      // Outside the core (no resolvePartition), `actor` may still be a handle: the PDS needs the DID.
-      const did = await handles.did(actor, context);
-      const pds = await pdses.pds(did, context);
-      return client.callAt(pds, 'com.atproto.repo.listRecords', context, async (agent, signal) => {
-        const { data } = await agent.com.atproto.repo.listRecords({ repo: did, collection: options.collection, limit, cursor, reverse }, { signal });
-        return { records: data.records, cursor: data.cursor };
-      });
-    },
-  });
-}

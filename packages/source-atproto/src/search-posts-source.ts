@@ -1,12 +1,9 @@
 import type { AppBskyFeedDefs } from '@atproto/api';
-import { isValidLanguage } from '@atproto/syntax';
+import { isValidLanguage } from './identity/atproto-syntax.js';
 import { defineSource } from '@etl/core';
-import type { FetchPageRequest, OptionsOf, PluginProblem, SourceInstance } from '@etl/core';
-import { AtprotoClient } from './client/atproto-client.js';
-import { isRetryableAtprotoError } from './errors/atproto-errors.js';
-import { retryDelayMs } from './errors/retry-delay.js';
+import type { OptionsOf, PluginProblem, SourceInstance } from '@etl/core';
 import { checkActorIdentifier } from './identity/actor-identifier.js';
-import { authOption, clientSettingsOf, limitOption, pacingOption, retryAt429Option, timeoutMsOption } from './options/common-options.js';
+import { authOption, limitOption, pacingOption, retryAt429Option, timeoutMsOption } from './options/common-options.js';
 
 export type PostView = AppBskyFeedDefs.PostView;
 
@@ -60,7 +57,10 @@ export const atprotoSearchPosts = defineSource({
     if (/[\u0000-\u001f\u007f]/.test(partition)) return 'a search query must not contain control characters (newlines, tabs)';
     return undefined;
   },
-  create: (options: SearchPostsOptions) => createSearchPostsSource(options),
+  // Only a run creates instances: the instance module brings @atproto/api (~0.3 s to import), which
+  // `etl validate` and `etl list` never need.
+  create: async (options: SearchPostsOptions): Promise<SourceInstance<PostView>> =>
+    (await import('./search-posts-instance.js')).createSearchPostsSource(options),
 });
 
 export function checkSearchOptions(options: SearchPostsOptions): PluginProblem[] {
@@ -89,25 +89,4 @@ export function checkSearchOptions(options: SearchPostsOptions): PluginProblem[]
   }
   if (options.lang !== undefined && !isValidLanguage(options.lang)) problems.push({ path: 'lang', message: `"${options.lang}" is not a language code (e.g. en, pt-BR)` });
   return problems;
-}
-
-export function createSearchPostsSource(options: SearchPostsOptions): SourceInstance<PostView> {
-  const { properties } = searchPostsOptionsSchema;
-  const { auth, since, until, author, mentions, lang, domain, url, tag } = options;
-  if (auth === undefined) throw new RangeError('atproto.searchPosts needs auth (the config check says so)');
-  const client = new AtprotoClient(clientSettingsOf(options));
-  const limit = options.limit ?? properties.limit.default;
-  const sort = options.sort ?? properties.sort.default;
-  const retryAt429 = options.retryAt429 ?? properties.retryAt429.default;
-  const filters = { since, until, author, mentions, lang, domain, url, tag: tag === undefined ? undefined : [...tag] };
-  return {
-    fetchPage: ({ partition, cursor, signal, report }: FetchPageRequest) =>
-      client.call('app.bsky.feed.searchPosts', { signal, report }, async (agent, callSignal) => {
-        const { data } = await agent.app.bsky.feed.searchPosts({ q: partition, sort, limit, cursor, ...filters }, { signal: callSignal });
-        return { records: data.posts, cursor: data.cursor };
-      }),
-    isRetryable: isRetryableAtprotoError,
-    retryDelayMs: (error, policyDelayMs) => retryDelayMs(retryAt429, error, policyDelayMs),
-    close: () => client.close(),
-  };
 }

@@ -1,13 +1,20 @@
 import { dirname, relative, resolve, isAbsolute } from 'node:path';
 import { existsSync } from 'node:fs';
-import { cosmiconfig, type Loader } from 'cosmiconfig';
-import { createJiti } from 'jiti';
+import { createRequire } from 'node:module';
+import type { Loader } from 'cosmiconfig';
 import { ConfigError } from './config-error.js';
 import type { ResolvedConfig } from './resolved-config.js';
 import { resolvePluginReferences } from './plugin-references.js';
-import { validateConfig } from './validate-config.js';
+import { CompiledSchemaCache } from './compiled-schema-cache.js';
+import { SchemaValidator } from './schema-validator.js';
+import { validateConfigWith } from './validate-config.js';
 
 const MODULE_NAME = 'etl';
+
+// cosmiconfig and jiti are loaded when a config is, not when @etl/core is imported (every config and plugin
+// imports it, mostly for types and factories). Both are CommonJS: require() skips the export scan Node runs
+// when ESM imports CommonJS, which for jiti's 190 KB bundle costs more than loading it.
+const require = createRequire(import.meta.url);
 
 /** Where `etl` looks for a config, in this order, in the working directory and up to the project root. */
 export const CONFIG_SEARCH_PLACES = [
@@ -47,9 +54,15 @@ export interface LoadedConfig {
 /**
  * TS and JS configs go through jiti: no build step, and workspace packages or npm plugins imported by
  * the config resolve like any Node import. Node 20 cannot `import()` a `.ts` file itself.
+ *
+ * jiti's transpile cache stays on (its default; JITI_FS_CACHE=false turns it off): transpiling a TS config
+ * loads Babel and costs ~250 ms on every command, while a cached transpile is a file read. The cache is
+ * keyed by the file's path and checked against a hash of its source, so an edited config is transpiled
+ * again. jiti keeps it in `node_modules/.cache/jiti` beside the config, else in the OS temp directory.
  */
 const moduleLoader: Loader = async (filepath) => {
-  const jiti = createJiti(filepath, { interopDefault: true, moduleCache: false, fsCache: false });
+  const { createJiti } = require('jiti') as typeof import('jiti');
+  const jiti = createJiti(filepath, { interopDefault: true, moduleCache: false });
   const mod = await jiti.import<Record<string, unknown>>(filepath);
   if (!mod || !('default' in mod) || mod.default === undefined) {
     throw new ConfigError([{ file: displayPath(filepath), path: '', message: 'has no default export; expected `export default defineConfig({ ... })`' }]);
@@ -60,6 +73,7 @@ const moduleLoader: Loader = async (filepath) => {
 /** Finds, loads, validates and resolves the config. Every failure is a ConfigError (exit code 2). */
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig> {
   const cwd = options.cwd ?? process.cwd();
+  const { cosmiconfig } = require('cosmiconfig') as typeof import('cosmiconfig');
   const explorer = cosmiconfig(MODULE_NAME, {
     searchPlaces: CONFIG_SEARCH_PLACES,
     searchStrategy: 'project',
@@ -109,7 +123,11 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   }
   const { config: withPlugins, problems } = await resolvePluginReferences(exported, result.filepath, file);
   if (problems.length > 0) throw new ConfigError(problems);
-  return { config: validateConfig(withPlugins, file, dirname(result.filepath)), filepath: result.filepath };
+  const directory = dirname(result.filepath);
+  // Commands run again and again on the same config: its compiled schemas are kept on disk, as importing
+  // ajv and compiling them was about half of a warm `etl validate` (see compiled-schema-cache.ts).
+  const validator = new SchemaValidator(CompiledSchemaCache.near(directory));
+  return { config: validateConfigWith(validator, withPlugins, file, directory), filepath: result.filepath };
 }
 
 function displayPath(file: string, cwd = process.cwd()): string {

@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { createJiti } from 'jiti';
+import type { Jiti } from 'jiti';
 import { joinPath, type ConfigProblem } from './config-error.js';
 import { fromPipeline } from './partitions-from.js';
 
@@ -28,7 +29,16 @@ export async function resolvePluginReferences(raw: unknown, configPath: string, 
   const problems: ConfigProblem[] = [];
   if (typeof raw !== 'object' || raw === null) return { config: raw, problems };
   const config = { ...(raw as Record<string, unknown>) };
-  const jiti = createJiti(configPath, { interopDefault: false, moduleCache: true, fsCache: false });
+  // Made on the first reference only: a TS config imports its plugins itself, and needs no loader here.
+  let jiti: Jiti | undefined;
+  const importModule = async (specifier: string): Promise<Record<string, unknown>> => {
+    if (!jiti) {
+      // CommonJS, required on use like in load-config.ts.
+      const { createJiti } = createRequire(import.meta.url)('jiti') as typeof import('jiti');
+      jiti = createJiti(configPath, { interopDefault: false, moduleCache: true, fsCache: false });
+    }
+    return jiti.import<Record<string, unknown>>(specifier);
+  };
 
   const resolveAt = async (value: unknown, path: (string | number)[]): Promise<unknown> => {
     if (!isReference(value)) return value;
@@ -40,7 +50,7 @@ export async function resolvePluginReferences(raw: unknown, configPath: string, 
     const [specifier, exportName] = value.use.split('#', 2) as [string, string | undefined];
     let mod: Record<string, unknown>;
     try {
-      mod = await jiti.import<Record<string, unknown>>(specifier);
+      mod = await importModule(specifier);
     } catch (error) {
       problems.push({ file, path: joinPath([...path, 'use']), message: `cannot load '${specifier}' from ${dirname(configPath)}: ${(error as Error).message.split('\n')[0]}` });
       return value;

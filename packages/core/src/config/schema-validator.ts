@@ -1,11 +1,8 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
+import type { ErrorObject } from 'ajv';
 import { closest } from 'fastest-levenshtein';
+import type { CompiledSchemaCache } from './compiled-schema-cache.js';
 import { joinPath } from './config-error.js';
-
-// ajv-formats is CommonJS; under NodeNext its callable export sits on `.default`.
-const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ??
-  addFormatsModule) as unknown as FormatsPlugin;
+import { SchemaCompiler, type CompiledSchema } from './schema-compiler.js';
 
 /** A problem found by a JSON Schema, before the file name is attached. */
 export interface SchemaProblem {
@@ -21,25 +18,33 @@ export interface ValidateOptions {
   readonly isSecretPath?: (path: readonly (string | number)[]) => boolean;
 }
 
-/** Validates data against JSON Schemas and turns ajv's errors into problems a user can act on. */
+/**
+ * Validates data against JSON Schemas and turns ajv's errors into problems a user can act on. With a
+ * compiled-schema cache, a schema compiled by an earlier process is loaded instead of compiled again.
+ */
 export class SchemaValidator {
-  private readonly ajv: Ajv;
-  private readonly compiled = new WeakMap<object, ValidateFunction>();
+  private readonly compiler = new SchemaCompiler();
+  private readonly compiled = new WeakMap<object, CompiledSchema>();
 
-  constructor() {
-    this.ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true, useDefaults: false });
-    addFormats(this.ajv);
-    this.ajv.addKeyword({ keyword: 'secret', schemaType: 'boolean' });
-  }
+  constructor(private readonly cache?: CompiledSchemaCache) {}
 
   /** Compiles once per schema object; throws ajv's own error for a schema that is not valid JSON Schema. */
-  compile(schema: object): ValidateFunction {
+  compile(schema: object): CompiledSchema {
     let validate = this.compiled.get(schema);
     if (!validate) {
-      validate = this.ajv.compile(schema);
+      validate = this.loadOrCompile(schema);
       this.compiled.set(schema, validate);
     }
     return validate;
+  }
+
+  private loadOrCompile(schema: object): CompiledSchema {
+    const key = this.cache?.keyOf(schema);
+    const cached = key === undefined ? undefined : this.cache?.load(key);
+    if (cached) return cached;
+    const compiled = this.compiler.compile(schema);
+    if (key !== undefined) this.cache?.store(key, compiled.standaloneCode());
+    return compiled.validate;
   }
 
   validate(schema: object, data: unknown, options: ValidateOptions): SchemaProblem[] {

@@ -37,13 +37,20 @@ type RawConfig = {
   pipelines: Record<string, RawPipeline>;
 };
 
-const validator = new SchemaValidator();
+// Compiles in memory only: a library call should not write files. loadConfig passes a validator with a
+// disk cache of compiled schemas instead (see compiled-schema-cache.ts).
+const inMemoryValidator = new SchemaValidator();
 
 /**
  * Checks a loaded config completely (envelope, every plugin's options, groups, partitions) and resolves
  * defaults. Collects every problem before failing, so one `etl validate` shows them all. No network.
  */
 export function validateConfig(raw: unknown, file: string, directory: string = process.cwd()): ResolvedConfig {
+  return validateConfigWith(inMemoryValidator, raw, file, directory);
+}
+
+/** validateConfig with the schema validator to use. */
+export function validateConfigWith(validator: SchemaValidator, raw: unknown, file: string, directory: string): ResolvedConfig {
   const problems: ConfigProblem[] = [];
   const add = (list: readonly SchemaProblem[]) => problems.push(...list.map((p) => ({ file, ...p })));
 
@@ -57,8 +64,8 @@ export function validateConfig(raw: unknown, file: string, directory: string = p
   for (const [name, pipeline] of Object.entries(pipelines)) {
     if (!isPlainObject(pipeline)) continue;
     const at = ['pipelines', name];
-    const source = checkPlugin(pipeline.source, 'source', [...at, 'source'], add, secrets);
-    checkPlugin(pipeline.sink, 'sink', [...at, 'sink'], add, secrets);
+    const source = checkPlugin(validator, pipeline.source, 'source', [...at, 'source'], add, secrets);
+    checkPlugin(validator, pipeline.sink, 'sink', [...at, 'sink'], add, secrets);
     if (pipeline.transform !== undefined && typeof pipeline.transform !== 'function') {
       add([{ path: joinPath([...at, 'transform']), message: `expected a function, found ${describeFound(pipeline.transform)}` }]);
     }
@@ -80,13 +87,14 @@ export function validateConfig(raw: unknown, file: string, directory: string = p
   }
   add(checkBackoffOrder(config.policy, ['policy']));
   add(checkPipelineGraph(pipelines));
-  if (config.state !== undefined) checkStateStore(config.state, add, secrets);
+  if (config.state !== undefined) checkStateStore(validator, config.state, add, secrets);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return resolve(config, file, directory, secrets);
 }
 
 function checkPlugin(
+  validator: SchemaValidator,
   value: unknown,
   role: 'source' | 'sink',
   at: readonly (string | number)[],
@@ -182,7 +190,7 @@ function checkPipelineGraph(pipelines: Record<string, RawPipeline>): SchemaProbl
   return problems;
 }
 
-function checkStateStore(value: unknown, add: (problems: readonly SchemaProblem[]) => void, secrets: string[]): void {
+function checkStateStore(validator: SchemaValidator, value: unknown, add: (problems: readonly SchemaProblem[]) => void, secrets: string[]): void {
   if (!isStateStoreSpec(value)) {
     add([{ path: 'state', message: `expected a state store such as localState({ directory: '.etl' }), found ${describeFound(value)}` }]);
     return;

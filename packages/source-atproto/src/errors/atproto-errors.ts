@@ -1,4 +1,3 @@
-import { XRPCError } from '@atproto/api';
 import { isAbortError } from '@etl/core';
 import { AtprotoCallError } from './atproto-call-error.js';
 import { toAtprotoCallError } from './classify-error.js';
@@ -13,7 +12,8 @@ import { causeChain } from './network-failures.js';
 export function isRetryableAtprotoError(error: unknown): boolean {
   if (causeChain(error).some(isAbortError)) return false;
   if (error instanceof AtprotoCallError) return error.retryable;
-  if (error instanceof XRPCError || error instanceof Error) {
+  // An XRPCError is an Error too; toAtprotoCallError tells it apart.
+  if (error instanceof Error) {
     return toAtprotoCallError(error, { method: 'call', service: 'service', timeoutMs: 0 }).retryable;
   }
   return false;

@@ -1,8 +1,8 @@
-import { XRPCError } from '@atproto/api';
 import { retryAtOf } from '../pacing/rate-limit-headers.js';
 import { AtprotoCallError } from './atproto-call-error.js';
 import type { AtprotoErrorCode } from './atproto-call-error.js';
 import { causeChain, isNetworkFailure, isTimeout } from './network-failures.js';
+import { isXrpcError } from './xrpc-error.js';
 
 // XRPCError.status values (@atproto/xrpc's ResponseType, which @atproto/api does not re-export) that are not HTTP codes.
 const STATUS_UNKNOWN = 1; // no HTTP response: fetch itself failed
@@ -30,7 +30,7 @@ export function toAtprotoCallError(error: unknown, call: CallDescription): Atpro
   const details = { method: call.method, service: call.service, cause: error };
   const where = `${call.method} on ${call.service}`;
 
-  if (!(error instanceof XRPCError) || error.status === STATUS_UNKNOWN) {
+  if (!isXrpcError(error) || error.status === STATUS_UNKNOWN) {
     const chain = causeChain(error);
     if (chain.some(isTimeout)) {
       return new AtprotoCallError('ATPROTO_TIMEOUT', `${where} gave no complete answer within timeoutMs (${call.timeoutMs} ms); retrying under the pipeline policy`, details);

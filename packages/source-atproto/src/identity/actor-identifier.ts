@@ -1,4 +1,4 @@
-import { isValidDid, isValidHandle } from '@atproto/syntax';
+import { isValidDid, isValidHandle } from './atproto-syntax.js';
 
 /** Checks that a value names an actor (a handle or a DID) by syntax alone; returns a problem or nothing. */
 export function checkActorIdentifier(value: string): string | undefined {

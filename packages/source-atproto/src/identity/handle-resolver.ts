@@ -1,4 +1,4 @@
-import { isValidDid } from '@atproto/syntax';
+import { isValidDid } from './atproto-syntax.js';
 import type { AtprotoClient, CallContext } from '../client/atproto-client.js';
 
 /**

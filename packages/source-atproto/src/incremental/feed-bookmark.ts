@@ -1,6 +1,8 @@
 import type { AppBskyFeedDefs } from '@atproto/api';
-import { EtlError } from '@etl/core';
+import { AuthorFeedBookmarkError } from './feed-bookmark-error.js';
 import { itemKey, itemTime } from './feed-item-order.js';
+
+export { AuthorFeedBookmarkError } from './feed-bookmark-error.js';
 
 /**
  * What an incremental `atprotoAuthorFeed` task remembers for the next run of its pipeline × partition: the
@@ -13,17 +15,6 @@ export interface AuthorFeedBookmark {
   readonly newest: string;
   /** Item keys (see `itemKey`) of the items seen whose time is exactly `newest`, sorted. */
   readonly keysAtNewest: readonly string[];
-}
-
-/** A stored bookmark this source cannot read: written by another source (the pipeline changed) or by a newer version. */
-export class AuthorFeedBookmarkError extends EtlError {
-  constructor(bookmark: unknown) {
-    super(
-      'ATPROTO_BOOKMARK_INVALID',
-      `the saved bookmark of this pipeline × partition is not an atproto.authorFeed bookmark (version 1): ${JSON.stringify(bookmark)?.slice(0, 200)}; ` +
-        'run `etl state reset <pipeline> <partition>` to read the whole feed again',
-    );
-  }
 }
 
 /** The bookmark the core handed back (undefined the first time and in snapshot mode), checked. */

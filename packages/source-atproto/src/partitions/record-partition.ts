@@ -1,4 +1,4 @@
-import { isValidDid, isValidHandle, isValidRecordKey } from '@atproto/syntax';
+import { isValidDid, isValidHandle, isValidRecordKey } from '../identity/atproto-syntax.js';
 
 /** A record named by a partition: its repo (a DID, or a handle still to resolve), collection and key. */
 export interface RecordRef {

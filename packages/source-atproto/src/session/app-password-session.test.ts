@@ -116,7 +116,7 @@ describe('app-password sessions', () => {
     const feed = await atprotoAuthorFeed.definition.create({ auth });
     await Promise.all([drive(followers, subject.did), drive(feed, subject.did)]);
     expect(server.count('com.atproto.server.createSession')).toBe(1);
-    expect(() => atprotoFollowers.definition.create({ auth: { ...auth, identifier: actor(0).handle } })).toThrow(/session file .* for different accounts/);
+    await expect(atprotoFollowers.definition.create({ auth: { ...auth, identifier: actor(0).handle } })).rejects.toThrow(/session file .* for different accounts/);
     await Promise.all([followers.close?.(), feed.close?.()]);
   });
 
