@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
-import { UsageError } from '@etl/core';
 
-export const COMMANDS = ['run', 'validate', 'list', 'runs', 'state', 'schema', 'init'] as const;
+export const COMMANDS = ['run', 'worker', 'validate', 'list', 'runs', 'state', 'schema', 'init'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -12,6 +11,10 @@ export interface CliArgs {
   readonly dryRun: boolean;
   readonly resume: boolean;
   readonly retryFailed: boolean;
+  /** `run --queue` / `worker --queue`: the Redis URL of the BullMQ queues. */
+  readonly queue: string | undefined;
+  /** `worker --concurrency N`: tasks of each group this worker runs at once. */
+  readonly concurrency: number | undefined;
   /** Positional arguments after the command (e.g. `state show <pipeline> [partition]`). */
   readonly rest: string[];
   /** `schema --markdown`: the config reference instead of the JSON Schema. */
@@ -23,6 +26,14 @@ export interface CliArgs {
   readonly json: boolean;
   readonly help: boolean;
   readonly version: boolean;
+}
+
+/**
+ * A command line that cannot be parsed. Not @etl/core's UsageError, so that parsing (hence `etl --help`)
+ * needs no @etl/core; it carries the same code and is reported the same way (report-error.ts).
+ */
+export class ArgumentError extends Error {
+  readonly code = 'USAGE';
 }
 
 export function parseCliArgs(argv: readonly string[]): CliArgs {
@@ -46,20 +57,29 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         from: { type: 'string' },
         yes: { type: 'boolean', short: 'y' },
         'retry-failed': { type: 'boolean' },
+        queue: { type: 'string' },
+        concurrency: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
     });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new ArgumentError((error as Error).message);
   }
   const [command, ...extra] = parsed.positionals;
   if (command !== undefined && !(COMMANDS as readonly string[]).includes(command)) {
-    throw new UsageError(`unknown command '${command}'; commands: ${COMMANDS.join(', ')}`);
+    throw new ArgumentError(`unknown command '${command}'; commands: ${COMMANDS.join(', ')}`);
   }
-  if (extra.length > (command === 'init' ? 1 : 0) && command !== 'state') throw new UsageError(`unexpected argument '${extra[0]}'`);
+  if (extra.length > (command === 'init' ? 1 : 0) && command !== 'state') throw new ArgumentError(`unexpected argument '${extra[0]}'`);
   const { values } = parsed;
+  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
+    throw new ArgumentError(`--concurrency must be a whole number of at least 1, found '${values.concurrency}'`);
+  }
+  if (command === 'worker' && values.queue === undefined) throw new ArgumentError('worker needs --queue redis://host:port (the Redis that `etl run --queue` uses)');
+  if (values.queue !== undefined && command !== 'run' && command !== 'worker') throw new ArgumentError('--queue applies to `run` and `worker` only');
+  if (concurrency !== undefined && command !== 'worker') throw new ArgumentError('--concurrency applies to `worker` only (a run\'s limits are in its config)');
   return {
     command: command as Command | undefined,
     config: values.config,
@@ -68,6 +88,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     dryRun: values['dry-run'] ?? false,
     resume: values.resume ?? false,
     retryFailed: values['retry-failed'] ?? false,
+    queue: values.queue,
+    concurrency,
     rest: extra,
     plugins: values.plugin ?? [],
     markdown: values.markdown ?? false,
@@ -82,6 +104,7 @@ export const HELP = `Usage: etl <command> [options]
 
 Commands:
   run                                Run the pipelines of the config (all, or those selected)
+  worker --queue <redis-url>         Run tasks of \`etl run --queue\` runs on this machine until stopped
   validate                           Check the config and every plugin's options; no network call
   list                               Show pipelines, partitions, groups and the task plan
   runs                               Show the run history (newest first)
@@ -101,6 +124,10 @@ Options:
       --resume            run: continue the latest run, running only its unfinished tasks
       --retry-failed      run: continue the latest run, running its unfinished and failed tasks
       --dry-run           run: validate and print the plan, fetch nothing
+      --queue <url>       run: enqueue the tasks on BullMQ in this Redis (redis://host:port[/db]) for
+                          \`etl worker\` processes to run, and follow them to the end
+      --concurrency <n>   worker: tasks of each concurrency group run at once (default: the config's
+                          global limit; never more than a group's limit)
       --json              Machine-readable output instead of text
   -h, --help              Show this help
   -v, --version           Show the version

@@ -3,7 +3,7 @@ import { Job, Queue, QueueEvents } from 'bullmq';
 import { configDigest } from './config-digest.js';
 import { groupLimits } from './group-limits.js';
 import { DEFAULT_PREFIX, jobIdOf, queueNameOf } from './queue-names.js';
-import { redisOptions } from './redis-connection.js';
+import { redactedUrl, redisOptions } from './redis-connection.js';
 import { asForwardedEvent, type TaskJobData, type TaskJobResult } from './task-job.js';
 
 export interface QueueExecutorOptions {
@@ -12,6 +12,8 @@ export interface QueueExecutorOptions {
   readonly prefix?: string | undefined;
   /** How often jobs nobody has heard of for a while are looked up (events lost while Redis restarted). */
   readonly reconcileEveryMs?: number | undefined;
+  /** Told what a user should know, e.g. that no worker listens to the queues yet. */
+  readonly onNotice?: ((message: string) => void) | undefined;
 }
 
 interface Pending {
@@ -84,6 +86,11 @@ export class QueueExecutor implements TaskExecutor {
     } catch (error) {
       await Promise.allSettled([...handles.values()].flatMap((h) => [h.queue.close(), h.events.close()]));
       throw error;
+    }
+    const listening = await Promise.all([...handles.values()].map((h) => h.queue.getWorkersCount()));
+    if (listening.some((count) => count === 0)) {
+      const idle = [...handles.keys()].filter((_, i) => listening[i] === 0);
+      options.onNotice?.(`no \`etl worker --queue ${redactedUrl(options.queueUrl)}\` is running for ${idle.join(', ')} yet: those tasks wait in the queue until one starts`);
     }
     const groupOf = new Map(config.pipelines.map((p) => [p.name, p.group]));
     return new QueueExecutor(handles, groupOf, await configDigest(config.file), options.reconcileEveryMs ?? 3_000);

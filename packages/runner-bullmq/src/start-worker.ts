@@ -47,9 +47,9 @@ export interface EtlWorker {
 
 /** Runs tasks from the queues of a config's concurrency groups until closed. */
 export async function startWorker(options: StartWorkerOptions): Promise<EtlWorker> {
+  const connection = redisOptions(options.queueUrl);
   const { config } = await loadConfig({ configFile: options.configFile, cwd: options.cwd });
   const prefix = options.prefix ?? DEFAULT_PREFIX;
-  const connection = redisOptions(options.queueUrl);
   const emit = options.onEvent ?? (() => undefined);
   // The sandboxed task processes inherit this environment: it is how they learn what to run.
   Object.assign(process.env, settingsEnvironment({ configFile: config.file, queueUrl: options.queueUrl, prefix, leaseTtlMs: options.leaseTtlMs ?? 4_000 }));

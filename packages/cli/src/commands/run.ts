@@ -1,4 +1,4 @@
-import { loadConfig, planTasks, runPipelines, selectedPipelines, UsageError, type RunEvent, type RunSummary } from '@etl/core';
+import { loadConfig, planTasks, runPipelines, selectedPipelines, UsageError, type RunEvent, type RunOptions, type RunSummary } from '@etl/core';
 import type { CliArgs } from '../args.js';
 import { EXIT, writeLine, type CliIo } from '../io.js';
 import { describePlan, planText } from '../render/describe-plan.js';
@@ -41,7 +41,10 @@ export async function runCommand(args: CliArgs, io: CliIo): Promise<number> {
 
   let summary: RunSummary;
   try {
-    summary = await runPipelines(config, { ...selection, onEvent, signal: io.signal, resume });
+    const options: RunOptions = { ...selection, onEvent, signal: io.signal, resume };
+    // The queue runner (BullMQ, ioredis) is loaded only by those who scale out.
+    const onNotice = (message: string) => writeLine(io.stderr, `etl: ${message}`);
+    summary = args.queue ? await (await import('@etl/runner-bullmq')).runOnQueue(config, { ...options, queueUrl: args.queue, onNotice }) : await runPipelines(config, options);
   } finally {
     await progress?.finish();
   }

@@ -11,7 +11,7 @@ import { workspaceRoot } from './etl-process.js';
 export const BUCKET = 'queue';
 export const LIMITS = { global: 2, a: 2, b: 1 } as const;
 
-const CONFIG = `import { defineConfig } from '@etl/core';
+const config = (sourceOptions: string) => `import { defineConfig } from '@etl/core';
 import { s3Sink } from '@etl/sink-s3';
 import { atprotoAuthorFeed } from '@etl/source-atproto';
 const env = process.env;
@@ -19,16 +19,18 @@ const sink = (group) => s3Sink({
   bucket: '${BUCKET}', key: env.ETL_PREFIX + '/' + group + '/{partition}.jsonl', endpoint: env.S3_ENDPOINT, forcePathStyle: true,
   rollover: { maxRecords: 40 }, manifest: env.ETL_PREFIX + '/_manifests/' + group + '-{runId}.json',
 });
+// One source value for both pipelines: one bulkhead (of 1) and one view of the rate limit, as in a local run.
+const source = atprotoAuthorFeed({ service: env.ATPROTO_SERVICE, limit: 10, ${sourceOptions} });
 export default defineConfig({
   concurrency: { limit: ${LIMITS.global}, groups: { a: ${LIMITS.a}, b: ${LIMITS.b} } },
   pipelines: {
     feedsA: {
-      source: atprotoAuthorFeed({ service: env.ATPROTO_SERVICE, limit: 10, pacing: false }),
+      source,
       partitions: env.ETL_ACTORS_A.split(','), sink: sink('a'), group: 'a', checkpoint: { everyPages: 2 },
       policy: { retry: { attempts: 3, backoff: { constant: '50ms' } } },
     },
     feedsB: {
-      source: atprotoAuthorFeed({ service: env.ATPROTO_SERVICE, limit: 10, pacing: false }),
+      source,
       partitions: env.ETL_ACTORS_B.split(','), sink: sink('b'), group: 'b', checkpoint: { everyPages: 2 },
       policy: { retry: { attempts: 3, backoff: { constant: '50ms' } } },
     },
@@ -52,13 +54,26 @@ export interface Scenario {
   close(): Promise<void>;
 }
 
-export async function startScenario(name: string, postsPerActor: readonly number[], inGroupA: number, callDelayMs: number): Promise<Scenario> {
+export interface ScenarioOptions {
+  readonly postsPerActor: readonly number[];
+  /** The first this many actors are partitions of `feedsA` (group a), the others of `feedsB` (group b). */
+  readonly inGroupA: number;
+  /** Every getAuthorFeed call is answered after this delay. */
+  readonly callDelayMs: number;
+  readonly rateLimit?: { readonly points: number; readonly durationMs: number } | undefined;
+  /** Options of both pipelines' author feed sources beyond service and limit, as TS source. */
+  readonly sourceOptions?: string | undefined;
+}
+
+export async function startScenario(name: string, options: ScenarioOptions): Promise<Scenario> {
+  const { postsPerActor, inGroupA, callDelayMs } = options;
   const dataset = generateDataset({ seed: 23, postsPerActor });
   const handles = dataset.actors.map((a) => a.handle);
   const callStarts = new Map<string, number[]>();
   const redis = await startRedis();
   const appView = await startAppView({
     dataset,
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     faults: (request) => {
       if (request.nsid !== 'app.bsky.feed.getAuthorFeed') return undefined;
       const actor = String(request.params.actor);
@@ -69,7 +84,7 @@ export async function startScenario(name: string, postsPerActor: readonly number
   const s3 = await startS3({ buckets: [BUCKET] });
   const dir = join(workspaceRoot, '.tmp', `queue-${name}-${process.pid}`);
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'etl.config.mjs'), CONFIG);
+  await writeFile(join(dir, 'etl.config.mjs'), config(options.sourceOptions ?? 'pacing: false'));
   const actorsA = handles.slice(0, inGroupA);
   const actorsB = handles.slice(inGroupA);
   return {

@@ -2,7 +2,7 @@ import { Agent, XRPCError } from '@atproto/api';
 import { AtprotoCallError } from '../errors/atproto-call-error.js';
 import { toAtprotoCallError } from '../errors/classify-error.js';
 import { abortErrorOf } from '../pacing/abortable-sleep.js';
-import { raceAbort } from '@etl/core';
+import { raceAbort, type SourceSharedState } from '@etl/core';
 import { RateLimitPacer } from '../pacing/rate-limit-pacer.js';
 import type { PaceContext, PacingSettings } from '../pacing/rate-limit-pacer.js';
 import type { AppPasswordAuth } from '../session/app-password-session.js';
@@ -50,6 +50,12 @@ export class AtprotoClient {
       });
     }
   }
+
+  /** The rate-limit windows this client has learnt, shared with the other processes running the source. */
+  readonly sharedState: SourceSharedState = {
+    save: () => this.pacer.save(),
+    restore: (state) => this.pacer.restore(state),
+  };
 
   /** Origin of the default service: the session's PDS (once known) or the AppView. */
   get origin(): string {

@@ -41,6 +41,18 @@ export function retryAtOf(headers: HeaderSource, nowMs = Date.now()): Date | und
   return reset === undefined ? undefined : new Date(resetMs(reset, nowMs));
 }
 
+/**
+ * The window length a `ratelimit-policy` names (`3000;w=300`: 300 s), in milliseconds; undefined without one.
+ * With a list of policies (`100;w=60, 3000;w=300`) the first is the one the other headers describe.
+ */
+export function policyWindowMs(policy: string | undefined): number | undefined {
+  const first = policy?.split(',')[0];
+  const match = first === undefined ? null : /(?:^|;)\s*w\s*=\s*(\d+(?:\.\d+)?)\s*(?:;|$)/.exec(first);
+  if (match === null) return undefined;
+  const seconds = Number(match[1]);
+  return seconds > 0 ? seconds * 1_000 : undefined;
+}
+
 function resetMs(reset: number, nowMs: number): number {
   return reset < EPOCH_SECONDS_FLOOR ? nowMs + reset * 1_000 : reset * 1_000 + RESET_ROUNDING_MS;
 }

@@ -6,7 +6,7 @@ import { AtprotoCallError } from '../errors/atproto-call-error.js';
 import { atprotoFollowers } from '../follow-graph-sources.js';
 import { atprotoListMembers } from '../list-members-source.js';
 import { actor, errorOf, graph, runPipeline, startGraphFixture } from '../test-support/graph-fixture.js';
-import { rateLimitWindowOf, retryAtOf } from './rate-limit-headers.js';
+import { policyWindowMs, rateLimitWindowOf, retryAtOf } from './rate-limit-headers.js';
 import { RateLimitPacer } from './rate-limit-pacer.js';
 
 const servers: AppView[] = [];
@@ -31,6 +31,13 @@ describe('rate-limit headers', () => {
     expect(rateLimitWindowOf({ 'ratelimit-remaining': '0', 'ratelimit-reset': '12' }, now)?.resetsAt).toEqual(new Date(now + 12_000));
     expect(rateLimitWindowOf({ 'ratelimit-remaining': '3' }, now)).toBeUndefined();
     expect(rateLimitWindowOf({ 'ratelimit-remaining': 'x', 'ratelimit-reset': '5' }, now)).toBeUndefined();
+  });
+
+  it('read the window length a ratelimit-policy names', () => {
+    expect(policyWindowMs('3000;w=300')).toBe(300_000);
+    expect(policyWindowMs('100;w=60, 3000;w=300')).toBe(60_000);
+    expect(policyWindowMs('3000')).toBeUndefined();
+    expect(policyWindowMs(undefined)).toBeUndefined();
   });
 
   it('prefer retry-after (seconds or HTTP date) for when a 429 may be retried', () => {
@@ -64,6 +71,28 @@ describe('RateLimitPacer', () => {
     await vi.advanceTimersByTimeAsync(1);
     expect(released).toBe(true);
     await third;
+  });
+
+  it("ends a pause one policy window after the window's first response, before the rounded-down header reset", async () => {
+    // 200 ms into a second: the header names second 2 (rounded down), which alone would mean waiting to second 3.
+    const start = Date.UTC(2025, 0, 1, 0, 0, 0, 200);
+    vi.useFakeTimers({ now: start });
+    const pacer = new RateLimitPacer({ minRemaining: 0 });
+    const notices: SourceNotice[] = [];
+    const context = { signal: new AbortController().signal, report: (n: SourceNotice) => notices.push(n) };
+    const windowHeaders = (remaining: number) => ({ ...headers(remaining, start + 2_000), 'ratelimit-policy': '3;w=2' });
+    pacer.observe(origin, 200, windowHeaders(2)); // the window opened at or before now: it ends by start + 2 s
+    await vi.advanceTimersByTimeAsync(500);
+    pacer.observe(origin, 200, windowHeaders(0)); // a later response of the same window does not move its end
+    let released = false;
+    const next = pacer.beforeCall(origin, context).then(() => (released = true));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(notices).toEqual([{ kind: 'paused', until: new Date(start + 2_000), reason: 'rate limited' }]);
+    await vi.advanceTimersByTimeAsync(1_499);
+    expect(released).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(released).toBe(true);
+    await next;
   });
 
   it('closes the window after a 429 until its reset, and never pauses when turned off', async () => {
@@ -110,6 +139,16 @@ describe('pacing against the fixture rate limiter', () => {
     const pauses = events.filter((e) => e.type === 'task-paused');
     expect(pauses.length).toBeGreaterThanOrEqual(2);
     expect(pauses.every((e) => (e as { reason: string }).reason === 'rate limited')).toBe(true);
+  });
+
+  it('spends every window to its last call with minRemaining 0, and still provokes no 429', async () => {
+    const server = await fixture({ rateLimit: { points: 3, durationMs: 1_000 } });
+    const { summary, events } = await runPipeline({
+      followers: { source: atprotoFollowers({ service: server.url, limit: 2, pacing: { minRemaining: 0 } }), partitions: [actor(9).did] },
+    });
+    expect(summary.tasks[0]).toMatchObject({ status: 'succeeded', records: 12, pages: 7, retries: 0 });
+    expect(server.requests).toBe(7);
+    expect(events.some((e) => e.type === 'retry-scheduled')).toBe(false);
   });
 
   it('provokes 429s with pacing off, which the policy then retries', async () => {
