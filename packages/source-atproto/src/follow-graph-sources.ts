@@ -1,13 +1,10 @@
 import type { AppBskyActorDefs } from '@atproto/api';
 import { defineSource } from '@etl/core';
 import type { OptionsOf, SourceInstance } from '@etl/core';
-import { actorSource } from './actor-source.js';
-import { AtprotoClient } from './client/atproto-client.js';
 import { checkActorIdentifier } from './identity/actor-identifier.js';
 import {
   authOption,
   checkServiceWithAuth,
-  clientSettingsOf,
   limitOption,
   onMissingActorOption,
   pacingOption,
@@ -40,7 +37,10 @@ export const atprotoFollowers = defineSource({
   options: followGraphOptionsSchema,
   check: (options: FollowGraphOptions) => checkServiceWithAuth(options),
   checkPartition: (partition) => checkActorIdentifier(partition),
-  create: (options: FollowGraphOptions) => createFollowGraphSource('followers', options),
+  // Only a run creates instances: the instance module brings @atproto/api (~0.3 s to import), which
+  // `etl validate` and `etl list` never need.
+  create: async (options: FollowGraphOptions): Promise<SourceInstance<ProfileView>> =>
+    (await import('./follow-graph-instance.js')).createFollowGraphSource('followers', options),
 });
 
 /** The accounts an actor follows (partition = handle or DID), from `app.bsky.graph.getFollows`: one `ProfileView` each. */
@@ -49,26 +49,6 @@ export const atprotoFollows = defineSource({
   options: followGraphOptionsSchema,
   check: (options: FollowGraphOptions) => checkServiceWithAuth(options),
   checkPartition: (partition) => checkActorIdentifier(partition),
-  create: (options: FollowGraphOptions) => createFollowGraphSource('follows', options),
+  create: async (options: FollowGraphOptions): Promise<SourceInstance<ProfileView>> =>
+    (await import('./follow-graph-instance.js')).createFollowGraphSource('follows', options),
 });
-
-export function createFollowGraphSource(direction: 'followers' | 'follows', options: FollowGraphOptions): SourceInstance<ProfileView> {
-  const { properties } = followGraphOptionsSchema;
-  const limit = options.limit ?? properties.limit.default;
-  const client = new AtprotoClient(clientSettingsOf(options));
-  return actorSource({
-    client,
-    onMissingActor: options.onMissingActor ?? properties.onMissingActor.default,
-    retryAt429: options.retryAt429 ?? properties.retryAt429.default,
-    page: (actor, cursor, context) =>
-      direction === 'followers'
-        ? client.call('app.bsky.graph.getFollowers', context, async (agent, signal) => {
-            const { data } = await agent.app.bsky.graph.getFollowers({ actor, limit, cursor }, { signal });
-            return { records: data.followers, cursor: data.cursor };
-          })
-        : client.call('app.bsky.graph.getFollows', context, async (agent, signal) => {
-            const { data } = await agent.app.bsky.graph.getFollows({ actor, limit, cursor }, { signal });
-            return { records: data.follows, cursor: data.cursor };
-          }),
-  });
-}
