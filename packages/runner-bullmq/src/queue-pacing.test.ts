@@ -30,7 +30,8 @@ afterAll(async () => {
 
 describe('rate-limit pacing with etl worker processes', () => {
   it('three workers spend the server window without a 429', async () => {
-    for (let i = 0; i < 3; i++) workers.push(startWorkerProcess(`pacing-${i + 1}`, ['--queue', scenario.redis.url], scenario.env('paced'), scenario.dir));
+    for (let i = 0; i < 3; i++) workers.push(startWorkerProcess(`pacing-${i + 1}`, ['--queue', scenario.redis.url, '--concurrency', '1'], scenario.env('paced'), scenario.dir));
+    await Promise.all(workers.map((w) => w.waitFor((l) => l.type === 'ready')));
     const result = await runEtl(['run', '--json', '--queue', scenario.redis.url], scenario.env('paced'), scenario.dir);
     expect(result.code, result.stderr).toBe(0);
     const summary = JSON.parse(result.stdout) as RunSummary;

@@ -34,7 +34,8 @@ afterAll(async () => {
 const queueOf = (prefix: string) => `${scenario.redis.url}/${['queued', 'crashed', 'restarted'].indexOf(prefix) + 1}`;
 
 function startWorkers(count: number, prefix: string): WorkerProcess[] {
-  const started = Array.from({ length: count }, (_, i) => startWorkerProcess(`${prefix}-${workers.length + i + 1}`, ['--queue', queueOf(prefix)], scenario.env(prefix), scenario.dir));
+  // One task of each group per worker: group a reaching its limit of 2 then takes two workers.
+  const started = Array.from({ length: count }, (_, i) => startWorkerProcess(`${prefix}-${workers.length + i + 1}`, ['--queue', queueOf(prefix), '--concurrency', '1'], scenario.env(prefix), scenario.dir));
   workers.push(...started);
   return started;
 }
@@ -76,7 +77,9 @@ function minCallGap(actors: readonly string[], since: number): number {
 
 describe('etl run --queue with etl worker processes', () => {
   it('holds the group and global limits and each source bulkhead across 3 workers, and writes what a local run writes', async () => {
-    startWorkers(3, 'queued');
+    const fleet = startWorkers(3, 'queued');
+    // All listening before the first job: else the first one ready could take every task.
+    await Promise.all(fleet.map((w) => w.waitFor((l) => l.type === 'ready')));
     const since = Date.now();
     const queued = await runEtl(['run', '--json', '--queue', queueOf('queued')], scenario.env('queued'), scenario.dir);
     expect(queued.code, queued.stderr).toBe(0);
