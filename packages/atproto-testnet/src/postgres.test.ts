@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -32,6 +34,21 @@ describe('startPostgres', () => {
       expect(a.dir).not.toBe(b.dir);
     } finally {
       await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+
+  it('finds the server binaries through an initdb on PATH when the Debian layout has none', async () => {
+    const bin = await mkdtemp(join(tmpdir(), 'etl-pg-path-'));
+    const savedPath = process.env['PATH'];
+    try {
+      for (const name of ['initdb', 'postgres', 'psql']) await writeFile(join(bin, name), '#!/bin/sh\n', { mode: 0o755 });
+      process.env['PATH'] = `/nonexistent-dir:${bin}`;
+      expect(findPostgresBinDir(undefined, '/nonexistent/postgresql')).toBe(bin);
+      process.env['PATH'] = '/nonexistent-dir';
+      expect(() => findPostgresBinDir(undefined, '/nonexistent/postgresql')).toThrow(/initdb on PATH/);
+    } finally {
+      process.env['PATH'] = savedPath;
+      await rm(bin, { recursive: true, force: true });
     }
   });
 

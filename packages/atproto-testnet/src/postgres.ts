@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chown, mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { makeOwnedTempDir, removeDir, removeDirSync, sweepStaleTempDirs } from './temp-dirs.js';
 
@@ -39,27 +39,30 @@ export class PostgresNotFoundError extends Error {
 
 /**
  * Finds the PostgreSQL server binaries: POSTGRES_BIN_DIR if set, else the highest version under
- * /usr/lib/postgresql/<version>/bin (Debian's layout; `initdb` is not on PATH there). Throws an actionable
- * PostgresNotFoundError when there are none.
+ * /usr/lib/postgresql/<version>/bin (Debian's layout; `initdb` is not on PATH there), else the directory of an
+ * `initdb` on PATH (other distributions, Homebrew). Throws an actionable PostgresNotFoundError when there are
+ * none. scripts/provision-test-tools.mjs looks in the same order.
  */
-export function findPostgresBinDir(explicit: string | undefined = process.env['POSTGRES_BIN_DIR']): string {
+export function findPostgresBinDir(explicit: string | undefined = process.env['POSTGRES_BIN_DIR'], root = POSTGRES_ROOT): string {
   if (explicit !== undefined && explicit !== '') {
     if (!hasServerBinaries(explicit)) {
       throw new PostgresNotFoundError(`POSTGRES_BIN_DIR=${explicit} has no initdb/postgres/psql executables. ${INSTALL_HINT}`);
     }
     return explicit;
   }
-  const versions = existsSync(POSTGRES_ROOT)
-    ? readdirSync(POSTGRES_ROOT)
+  const versions = existsSync(root)
+    ? readdirSync(root)
         .filter((name) => /^\d+(\.\d+)?$/.test(name))
         .sort((a, b) => Number.parseFloat(b) - Number.parseFloat(a))
     : [];
   for (const version of versions) {
-    const dir = join(POSTGRES_ROOT, version, 'bin');
+    const dir = join(root, version, 'bin');
     if (hasServerBinaries(dir)) return dir;
   }
+  const initdb = findOnPath('initdb', false);
+  if (initdb !== undefined && hasServerBinaries(dirname(initdb))) return dirname(initdb);
   throw new PostgresNotFoundError(
-    `PostgreSQL server binaries not found (looked for ${POSTGRES_ROOT}/*/bin/{initdb,postgres,psql}); the AT Protocol ` +
+    `PostgreSQL server binaries not found (looked for ${root}/*/bin/{initdb,postgres,psql} and initdb on PATH); the AT Protocol ` +
       `reference network's AppView needs PostgreSQL. ${INSTALL_HINT}`,
   );
 }
@@ -120,8 +123,9 @@ function readPasswd(name: string): { uid: number; gid: number } | undefined {
   return undefined;
 }
 
-function findOnPath(name: string): string | undefined {
-  for (const dir of (process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(':').concat(['/usr/sbin', '/usr/bin', '/sbin', '/bin'])) {
+function findOnPath(name: string, systemDirs = true): string | undefined {
+  const path = (process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(':');
+  for (const dir of systemDirs ? path.concat(['/usr/sbin', '/usr/bin', '/sbin', '/bin']) : path) {
     if (dir === '') continue;
     try {
       accessSync(join(dir, name), constants.X_OK);

@@ -1,7 +1,6 @@
 // What the sink wrote, read back by clients that share no code with it: Debian's awscli (a separate
 // implementation of S3 in Python) and DuckDB (a reader of NDJSON that analysts use).
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -14,11 +13,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunManifest, S3SinkOptions } from './index.js';
 import { feedRecords, type FeedRecord } from './test-support/feed-records.js';
 import { ndjson, RUN_STARTED_AT, task, useSinks } from './test-support/sink-harness.js';
+import { awsCliBinary } from './test-support/aws-cli.js';
 import { useS3rverCredentials } from './test-support/s3rver-env.js';
 
 const run = promisify(execFile);
 const BUCKET = 'readback';
-const AWS_CLI = process.env.AWS_CLI ?? '/usr/bin/aws';
 useS3rverCredentials();
 const createSink = useSinks();
 
@@ -54,11 +53,10 @@ async function writeFeeds(options: Partial<S3SinkOptions>, authors = AUTHORS): P
   return { sink, manifest, records };
 }
 
-function awsCli(args: readonly string[]): Promise<{ stdout: string }> {
-  if (!existsSync(AWS_CLI)) {
-    throw new Error(`awscli not found at ${AWS_CLI}: install Debian's awscli (apt-get install awscli), or point AWS_CLI at an aws binary; this test reads the sink's objects back with it`);
-  }
-  return run(AWS_CLI, ['--endpoint-url', server.endpoint, ...args], {
+let awsCli: string | undefined;
+function runAwsCli(args: readonly string[]): Promise<{ stdout: string }> {
+  awsCli ??= awsCliBinary();
+  return run(awsCli, ['--endpoint-url', server.endpoint, ...args], {
     env: {
       PATH: process.env.PATH,
       HOME: scratch,
@@ -77,7 +75,7 @@ describe('read back by awscli', () => {
   it('lists exactly the manifest objects (and the manifest) and downloads them byte-identical', async () => {
     const { manifest, records } = await writeFeeds({ key: 'feeds/dt={date}/{partition}.jsonl.gz', rollover: { maxRecords: 100 } }, ['alice', 'b/ob %x']);
     const download = join(scratch, 'aws');
-    const [listing] = await Promise.all([awsCli(['s3', 'ls', `s3://${BUCKET}`, '--recursive']), awsCli(['s3', 'cp', `s3://${BUCKET}`, download, '--recursive', '--only-show-errors'])]);
+    const [listing] = await Promise.all([runAwsCli(['s3', 'ls', `s3://${BUCKET}`, '--recursive']), runAwsCli(['s3', 'cp', `s3://${BUCKET}`, download, '--recursive', '--only-show-errors'])]);
 
     const listed = listing.stdout
       .trim()

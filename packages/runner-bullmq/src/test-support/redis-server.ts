@@ -14,13 +14,14 @@ export interface TestRedis {
   stop(): Promise<void>;
 }
 
-const INSTALL_HINT = 'The queue runner tests need redis-server (Debian/Ubuntu: `apt-get install -y redis-server`; .ci/run installs it), or REDIS_SERVER=/path/to/redis-server.';
+const INSTALL_HINT = 'The queue runner tests need redis-server (Debian/Ubuntu: `apt-get install -y redis-server`; `node scripts/provision-test-tools.mjs` installs it when run as root), or REDIS_SERVER=/path/to/redis-server.';
 
+/** REDIS_SERVER, else redis-server on PATH, else Debian's path (scripts/provision-test-tools.mjs looks in the same order). */
 export function redisServerBinary(): string {
-  const binary = process.env.REDIS_SERVER ?? 'redis-server';
-  const probe = spawnSync(binary, ['--version'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) throw new Error(`${binary} not found. ${INSTALL_HINT}`);
-  return binary;
+  const candidates = process.env.REDIS_SERVER ? [process.env.REDIS_SERVER] : ['redis-server', '/usr/bin/redis-server'];
+  const found = candidates.find((binary) => spawnSync(binary, ['--version'], { stdio: 'ignore' }).status === 0);
+  if (found === undefined) throw new Error(`redis-server not found (tried ${candidates.join(', ')}). ${INSTALL_HINT}`);
+  return found;
 }
 
 async function freePort(): Promise<number> {
