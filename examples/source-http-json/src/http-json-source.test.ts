@@ -79,7 +79,7 @@ describe('httpJsonSource', () => {
     const source = await httpJsonSource.definition.create({ ...linkOptions(), url: `${server.url}/slow/{partition}`, timeoutMs: 150 });
     const started = Date.now();
     const timedOut = await failure(source, 'x');
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(10_000); // the server would answer after 30 s; a loaded machine gets a wide margin
     expect(timedOut).toMatchObject({ code: 'HTTP_TIMEOUT', message: `GET ${server.url}/slow/x timed out after 150 ms` });
     expect(source.isRetryable?.(timedOut)).toBe(true);
 

@@ -119,8 +119,9 @@ describe('etl binary', () => {
 
   it('SIGTERM aborts too (exit 143), records the run as aborted, and --resume finishes it', async () => {
     await project.write('etl.config.ts', configSource(`{
-      slow: { source: countingSource({ records: 40, pageSize: 1, delayMs: 10 }), partitions: ['alice', 'bob'], sink: fileSink({ directory: out }) },
+      slow: { source: countingSource({ records: 40, pageSize: 1, delayMs: 50 }), partitions: ['alice', 'bob'], sink: fileSink({ directory: out }) },
     }`, project.out));
+    // Pages 50 ms apart: the signal lands while alice still has ~1.8 s to go, even on a loaded machine.
     const run = await etl(['run'], project.dir, (child, out) => {
       const timer = setInterval(() => {
         if (out.stdout.includes('[slow/alice] page 3')) {

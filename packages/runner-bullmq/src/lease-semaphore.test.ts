@@ -29,23 +29,25 @@ describe('LeaseSemaphore (real Redis)', () => {
   });
 
   it('lets a lease that is not renewed expire (a crashed holder), and keeps a renewed one', async () => {
-    const semaphore = new LeaseSemaphore(redis, 'test:expiry', 1, { ttlMs: 300 });
+    // Renewals 200 ms apart under a 1 s TTL: 800 ms of slack for a loaded machine's late timers.
+    const semaphore = new LeaseSemaphore(redis, 'test:expiry', 1, { ttlMs: 1_000 });
     expect(await semaphore.tryAcquire('crashed')).toBe(true);
     expect(await semaphore.tryAcquire('next')).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
     expect(await semaphore.renew('crashed')).toBe(false);
     expect(await semaphore.tryAcquire('next')).toBe(true);
-    for (let i = 0; i < 4; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 150));
+    for (let i = 0; i < 6; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
       expect(await semaphore.renew('next')).toBe(true);
     }
     expect(await semaphore.tryAcquire('third')).toBe(false);
   });
 
   it('holds a lease for as long as it is held (renewing it), and hands it to a waiter on release', async () => {
-    const semaphore = new LeaseSemaphore(redis, 'test:hold', 1, { ttlMs: 300 });
+    // Renewed every 500 ms under a 1.5 s TTL: a second of slack for a loaded machine's late timers.
+    const semaphore = new LeaseSemaphore(redis, 'test:hold', 1, { ttlMs: 1_500 });
     const first = await hold(semaphore, new AbortController().signal);
-    await new Promise((resolve) => setTimeout(resolve, 700)); // more than twice the time-to-live
+    await new Promise((resolve) => setTimeout(resolve, 3_200)); // more than twice the time-to-live
     expect(await tryHold(semaphore)).toBeUndefined();
     const waiting = hold(semaphore, new AbortController().signal);
     await first.release();

@@ -70,6 +70,8 @@ function maxOverlap(tasks: readonly TaskSummary[]): number {
 /** The shortest time between two calls for these actors beginning. */
 function minCallGap(actors: readonly string[], since: number): number {
   const starts = actors.flatMap((a) => scenario.callStarts.get(a) ?? []).filter((t) => t >= since).sort((x, y) => x - y);
+  // Without calls there is no gap to measure, and the check below would pass on nothing.
+  expect(starts.length, 'no getAuthorFeed call was logged for these actors').toBeGreaterThan(actors.length);
   let min = Infinity;
   for (let i = 1; i < starts.length; i++) min = Math.min(min, (starts[i] as number) - (starts[i - 1] as number));
   return min;
@@ -80,6 +82,9 @@ describe('etl run --queue with etl worker processes', () => {
     const fleet = startWorkers(3, 'queued');
     // All listening before the first job: else the first one ready could take every task.
     await Promise.all(fleet.map((w) => w.waitFor((l) => l.type === 'ready')));
+    // Group a reaching its limit is forced, not left to timing: no task of group a can write (so none can
+    // finish) until two of them are fetching. Group b's limit of 1 and the global 2 follow from that.
+    const groupA = scenario.holdWritesUntilCalled('queued/a/', scenario.actorsA, LIMITS.a, 90_000);
     const since = Date.now();
     const queued = await runEtl(['run', '--json', '--queue', queueOf('queued')], scenario.env('queued'), scenario.dir);
     expect(queued.code, queued.stderr).toBe(0);
@@ -87,6 +92,7 @@ describe('etl run --queue with etl worker processes', () => {
     expect(summary.status).toBe('succeeded');
     expect(summary.tasks).toHaveLength(8);
 
+    expect(groupA.failure, 'the queue runner never ran two tasks of group a at once').toBeUndefined();
     const tasksOf = (pipeline: string) => summary.tasks.filter((t) => t.pipeline === pipeline);
     const observed = { global: maxOverlap(summary.tasks), a: maxOverlap(tasksOf('feedsA')), b: maxOverlap(tasksOf('feedsB')) };
     console.log(`queue run: ${(summary.durationMs / 1000).toFixed(1)} s; most tasks at once: ${JSON.stringify(observed)} (limits ${JSON.stringify(LIMITS)})`);
@@ -104,7 +110,10 @@ describe('etl run --queue with etl worker processes', () => {
     expect(runs.stdout).toContain(summary.runId);
   }, 180_000);
 
-  it('redelivers the task of a SIGKILLed worker to another within 10 s, at several points, and writes every task exactly once', async () => {
+  // BullMQ's defaults would leave a dead worker's job locked for about a minute; with lockDuration 4 s and a
+  // 1 s stall check another worker takes it after ~5 s. The bounds leave room for a loaded 2-core machine,
+  // where starting the sandboxed task process cold takes seconds more.
+  it('redelivers the task of a SIGKILLed worker to another within 15 s, at several points, and writes every task exactly once', async () => {
     const prefix = 'crashed';
     startWorkers(3, prefix);
     const run = runEtl(['run', '--json', '--queue', queueOf(prefix)], scenario.env(prefix), scenario.dir);
@@ -123,13 +132,15 @@ describe('etl run --queue with etl worker processes', () => {
       const killedAt = Date.now();
       startWorkers(1, prefix);
       const again = await Promise.race(
-        live().map((w) => w.waitFor((l) => l.type === 'task-started' && l.taskId === seen.line.taskId && Date.parse(l.at) > killedAt, 30_000)),
+        live().map((w) => w.waitFor((l) => l.type === 'task-started' && l.taskId === seen.line.taskId && Date.parse(l.at) > killedAt, 40_000)),
       );
       const seconds = (Date.parse(again.at) - killedAt) / 1000;
       const taken = workers.flatMap((w) => w.lines).find((l) => l.type === 'task-taken' && l.taskId === seen.line.taskId && Date.parse(l.at) > killedAt);
-      const takenAfter = taken ? `taken by a worker after ${((Date.parse(taken.at) - killedAt) / 1000).toFixed(1)} s, ` : '';
-      redeliveries.push(`${seen.line.taskId} killed after page ${seen.line.page}: ${takenAfter}running again after ${seconds.toFixed(1)} s`);
-      expect(seconds).toBeLessThanOrEqual(10);
+      expect(taken, `no worker reported taking ${seen.line.taskId} again`).toBeDefined();
+      const takenSeconds = (Date.parse(taken?.at ?? '') - killedAt) / 1000;
+      redeliveries.push(`${seen.line.taskId} killed after page ${seen.line.page}: taken by a worker after ${takenSeconds.toFixed(1)} s, running again after ${seconds.toFixed(1)} s`);
+      expect(takenSeconds).toBeLessThanOrEqual(15);
+      expect(seconds).toBeLessThanOrEqual(30);
       after = again.at;
     }
     expect(redeliveries.length).toBeGreaterThanOrEqual(2);

@@ -80,7 +80,7 @@ describe('atprotoAuthorFeed', () => {
     const pending = source.fetchPage({ pipeline: 't', partition: big.did, resolved: undefined, cursor: undefined, signal: controller.signal, report: () => undefined });
     setTimeout(() => controller.abort(), 100);
     const error = await errorOf(pending);
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(Date.now() - started).toBeLessThan(10_000); // the server would answer after 20 s; a loaded machine gets a wide margin
     expect(isAbortError(error)).toBe(true);
     expect(source.isRetryable?.(error)).toBe(false);
   });
@@ -93,7 +93,7 @@ describe('atprotoAuthorFeed', () => {
       source.fetchPage({ pipeline: 't', partition: big.did, resolved: undefined, cursor: undefined, signal: new AbortController().signal, report: () => undefined }),
     );
     expect(Date.now() - started).toBeGreaterThanOrEqual(150);
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(Date.now() - started).toBeLessThan(10_000); // the server would answer after 20 s; a loaded machine gets a wide margin
     expect(isAbortError(error)).toBe(false);
     expect(source.isRetryable?.(error)).toBe(true);
   });

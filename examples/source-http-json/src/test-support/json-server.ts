@@ -19,7 +19,7 @@ const PAGE = 3;
  * A loopback JSON API:
  * - `/cursor/<p>?after=N`: `{ "data": { "a/b": [...] }, "meta": { "next": "N" | null } }`
  * - `/link/<p>?page=N`: `{ "items": [...] }` and a relative `Link: <...>; rel="next"`
- * - `/status/<code>`: that status; `/slow/<p>`: answers after 5 s; `/garbage/<p>`: not JSON
+ * - `/status/<code>`: that status; `/slow/<p>`: answers after 30 s; `/garbage/<p>`: not JSON
  */
 export async function startJsonServer(): Promise<JsonServer> {
   const requests: JsonServer['requests'] = [];
@@ -33,7 +33,7 @@ export async function startJsonServer(): Promise<JsonServer> {
     };
     if (mode === 'status') return send(Number(partition), { error: 'as asked' });
     if (mode === 'slow') {
-      const timer = setTimeout(() => send(200, { items: [] }), 5000);
+      const timer = setTimeout(() => send(200, { items: [] }), 30_000);
       res.on('close', () => clearTimeout(timer));
       return;
     }

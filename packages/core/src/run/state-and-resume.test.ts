@@ -106,13 +106,16 @@ describe('resume', () => {
   it('refuses a second concurrent run of the same pipeline, and takes over a dead holder’s lock', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
+    let fetching!: () => void;
+    const fetched = new Promise<void>((resolve) => (fetching = resolve));
     const slow = scripted(async () => {
+      fetching();
       await gate;
       return { records: [1] };
     });
     const cfg = config({ pipelines: { p: { source: slow, partitions: ['a'], sink: memorySinkWith(newMemoryStore()) } } });
     const first = runPipelines(cfg, { state: store });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await fetched; // the first run is fetching, so it holds the lock (a fixed wait would race a slow machine)
     const second = runPipelines(cfg, { state: store });
     await expect(second).rejects.toBeInstanceOf(StateLockedError);
     await expect(second).rejects.toThrow(/pipeline 'p' is locked by run \S+ \(pid \d+/);

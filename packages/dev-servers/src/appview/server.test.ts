@@ -165,6 +165,6 @@ describe('startAppView', () => {
     const pending = agent.app.bsky.feed.getAuthorFeed({ actor: big.did }, { signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
     await expect(pending).rejects.toThrow();
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(Date.now() - started).toBeLessThan(10_000); // the server would answer after 30 s; a loaded machine gets a wide margin
   });
 });

@@ -104,4 +104,23 @@ describe('startS3 faults', () => {
     expect(error).toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 403, attempts: 1 } });
     expect(await listKeys(server, BUCKET)).toEqual(['open/x']);
   });
+
+  it('holds a request until its promise settles, then lets s3rver answer it', async () => {
+    let release = (): void => undefined;
+    const until = new Promise<void>((resolve) => (release = resolve));
+    const { server, client } = await start((r) => (r.operation === 'PutObject' && r.key === 'held' ? s3Faults.hold(until) : undefined));
+    const s3 = client(1);
+    let landed = false;
+    const put = s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'held', Body: 'late' })).then(() => (landed = true));
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'free', Body: 'x' }));
+    expect(landed).toBe(false);
+    expect(await listKeys(server, BUCKET)).toEqual(['free']);
+    release();
+    await put;
+    expect((await getObject(server, BUCKET, 'held')).toString()).toBe('late');
+    expect(server.requestLog.filter((r) => r.operation === 'PutObject').map((r) => [r.key, r.fault])).toEqual([
+      ['held', 'held'],
+      ['free', undefined],
+    ]);
+  });
 });

@@ -5,27 +5,46 @@ import type { S3Request } from './s3-request.js';
  * What the fault layer answers instead of s3rver: an S3 error document with `status` and `code`, or a
  * connection reset (the socket is destroyed after the request body was read, before any response).
  */
-export type S3Fault =
-  | { readonly status: number; readonly code: string; readonly message?: string; readonly headers?: Readonly<Record<string, string>> }
-  | { readonly reset: true };
+export type S3Fault = S3ErrorFault | S3Reset | S3Hold;
+
+export interface S3ErrorFault {
+  readonly status: number;
+  readonly code: string;
+  readonly message?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface S3Reset {
+  readonly reset: true;
+}
+
+/**
+ * Not a fault: the request waits until `until` settles, then s3rver answers it as usual. Tests use it as a
+ * barrier, to keep a task from finishing until others are running with it.
+ */
+export interface S3Hold {
+  readonly until: Promise<unknown>;
+}
 
 /** Decides, per request, whether to inject a fault; `undefined` lets s3rver answer. */
 export type S3Faults = (request: S3Request) => S3Fault | undefined;
 
 /** The faults S3 itself produces, with the codes and messages AWS documents. */
 export const s3Faults = {
-  slowDown: (): S3Fault => ({ status: 503, code: 'SlowDown', message: 'Please reduce your request rate.' }),
-  internalError: (): S3Fault => ({ status: 500, code: 'InternalError', message: 'We encountered an internal error. Please try again.' }),
-  accessDenied: (): S3Fault => ({ status: 403, code: 'AccessDenied', message: 'Access Denied' }),
-  reset: (): S3Fault => ({ reset: true }),
+  slowDown: (): S3ErrorFault => ({ status: 503, code: 'SlowDown', message: 'Please reduce your request rate.' }),
+  internalError: (): S3ErrorFault => ({ status: 500, code: 'InternalError', message: 'We encountered an internal error. Please try again.' }),
+  accessDenied: (): S3ErrorFault => ({ status: 403, code: 'AccessDenied', message: 'Access Denied' }),
+  reset: (): S3Reset => ({ reset: true }),
+  hold: (until: Promise<unknown>): S3Hold => ({ until }),
 } as const;
 
 function escapeXml(text: string): string {
   return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** A short label for logs and assertions: the error code, or `reset`. */
+/** A short label for logs and assertions: the error code, `reset` or `held`. */
 export function faultLabel(fault: S3Fault): string {
+  if ('until' in fault) return 'held';
   return 'reset' in fault ? 'reset' : fault.code;
 }
 
@@ -33,7 +52,7 @@ export function faultLabel(fault: S3Fault): string {
  * Answers with the fault. The request body is read to its end first, so the client always finishes
  * sending and then sees the fault, as with a real server that rejects after receiving the request.
  */
-export function writeS3Fault(req: IncomingMessage, res: ServerResponse, fault: S3Fault): void {
+export function writeS3Fault(req: IncomingMessage, res: ServerResponse, fault: S3ErrorFault | S3Reset): void {
   req.resume();
   req.once('end', () => {
     if ('reset' in fault) {

@@ -41,7 +41,7 @@ export interface S3Server extends S3Connection {
 
 /**
  * Starts s3rver on loopback, behind a layer of our own that logs every request (`requestLog`) and answers
- * chosen ones with S3 faults (`faults`: 503 SlowDown, 500, 403, connection resets). Truncated ListObjectsV2 (more than MaxKeys keys) answers 500 unless the
+ * chosen ones with S3 faults (`faults`: 503 SlowDown, 500, 403, connection resets) or holds them for a while. Truncated ListObjectsV2 (more than MaxKeys keys) answers 500 unless the
  * process runs with NODE_OPTIONS=--openssl-legacy-provider (see platform notes).
  */
 export async function startS3(options: StartS3Options = {}): Promise<S3Server> {
@@ -67,7 +67,10 @@ export async function startS3(options: StartS3Options = {}): Promise<S3Server> {
     const fault = options.faults?.(request);
     requestLog.push(fault === undefined ? request : { ...request, fault: faultLabel(fault) });
     if (fault === undefined) handler(req, res);
-    else writeS3Fault(req, res, fault);
+    else if ('until' in fault) {
+      const answer = (): void => void handler(req, res);
+      fault.until.then(answer, answer);
+    } else writeS3Fault(req, res, fault);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -4,7 +4,8 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateDataset, startAppView, type AppView } from '@etl/dev-servers';
-import { getObject, listKeys, startS3, type S3Server } from '@etl/dev-servers/s3';
+import { getObject, listKeys, s3Faults, startS3, type S3Server } from '@etl/dev-servers/s3';
+import { Barrier } from './barrier.js';
 import { startRedis, type TestRedis } from './redis-server.js';
 import { workspaceRoot } from './etl-process.js';
 
@@ -45,10 +46,15 @@ export interface Scenario {
   readonly dir: string;
   readonly actorsA: readonly string[];
   readonly actorsB: readonly string[];
-  /** When each getAuthorFeed call began, by actor. */
+  /** When each getAuthorFeed call began, by actor handle (whether it was called by handle or DID). */
   readonly callStarts: Map<string, number[]>;
   readonly callDelayMs: number;
   env(prefix: string): NodeJS.ProcessEnv;
+  /**
+   * Holds every S3 request for a key under `keyPrefix` until `count` of `actors` have been called (from
+   * now on): a task whose writes are held cannot finish, so that many tasks must be running at once.
+   */
+  holdWritesUntilCalled(keyPrefix: string, actors: readonly string[], count: number, timeoutMs: number): Barrier;
   /** Every object under `prefix/` (manifests aside): key relative to the prefix → body. */
   objects(prefix: string): Promise<Map<string, string>>;
   close(): Promise<void>;
@@ -69,19 +75,29 @@ export async function startScenario(name: string, options: ScenarioOptions): Pro
   const { postsPerActor, inGroupA, callDelayMs } = options;
   const dataset = generateDataset({ seed: 23, postsPerActor });
   const handles = dataset.actors.map((a) => a.handle);
+  // The source resolves each handle once and then calls by DID: calls are logged by the handle they serve.
+  const handleOf = new Map(dataset.actors.flatMap((a) => [[a.did, a.handle] as const, [a.handle, a.handle] as const]));
   const callStarts = new Map<string, number[]>();
+  const holds: { keyPrefix: string; actors: ReadonlySet<string>; barrier: Barrier }[] = [];
   const redis = await startRedis();
   const appView = await startAppView({
     dataset,
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     faults: (request) => {
       if (request.nsid !== 'app.bsky.feed.getAuthorFeed') return undefined;
-      const actor = String(request.params.actor);
+      const actor = handleOf.get(String(request.params.actor)) ?? String(request.params.actor);
       callStarts.set(actor, [...(callStarts.get(actor) ?? []), Date.now()]);
+      for (const hold of holds) if (hold.actors.has(actor)) hold.barrier.arrive(actor);
       return { delayMs: callDelayMs };
     },
   });
-  const s3 = await startS3({ buckets: [BUCKET] });
+  const s3 = await startS3({
+    buckets: [BUCKET],
+    faults: (request) => {
+      const hold = holds.find((h) => !h.barrier.isOpen && request.key?.startsWith(h.keyPrefix));
+      return hold ? s3Faults.hold(hold.barrier.opened) : undefined;
+    },
+  });
   const dir = join(workspaceRoot, '.tmp', `queue-${name}-${process.pid}`);
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'etl.config.mjs'), config(options.sourceOptions ?? 'pacing: false'));
@@ -96,6 +112,11 @@ export async function startScenario(name: string, options: ScenarioOptions): Pro
     actorsB,
     callStarts,
     callDelayMs,
+    holdWritesUntilCalled: (keyPrefix, actors, count, timeoutMs) => {
+      const barrier = new Barrier(`${count} of the tasks writing under ${keyPrefix} running at once`, count, timeoutMs);
+      holds.push({ keyPrefix, actors: new Set(actors), barrier });
+      return barrier;
+    },
     env: (prefix) => ({
       ...process.env,
       ATPROTO_SERVICE: appView.url,

@@ -48,8 +48,9 @@ describe('S3 state store', () => {
   });
 
   it('refuses a second holder of a pipeline lock, and takes over a stale one', async () => {
-    const first = storeFor(2_000);
-    const second = storeFor(2_000);
+    // A TTL far longer than a loaded machine takes between writing a fresh lock and trying it.
+    const first = storeFor(10_000);
+    const second = storeFor(10_000);
     const lock = await first.lock(['feeds'], { runId: 'run-a' });
     await expect(second.lock(['other', 'feeds'], { runId: 'run-b' })).rejects.toThrow(/pipeline 'feeds' is locked by run run-a \(pid \d+ on .+\) in s3:\/\/state\/_etl\/state/);
     // The refused run took nothing: 'other' is still free.
@@ -63,7 +64,7 @@ describe('S3 state store', () => {
     const lockOf = (refreshedAt: string) => JSON.stringify({ runId: 'crashed', owner: 'x', host: 'elsewhere', pid: 1, since: refreshedAt, refreshedAt });
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: '_etl/state/locks/feeds.json', Body: lockOf(new Date().toISOString()) }));
     await expect(first.lock(['feeds'], { runId: 'too-early' })).rejects.toBeInstanceOf(StateLockedError);
-    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: '_etl/state/locks/feeds.json', Body: lockOf(new Date(Date.now() - 3_000).toISOString()) }));
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: '_etl/state/locks/feeds.json', Body: lockOf(new Date(Date.now() - 11_000).toISOString()) }));
     const takeover = await first.lock(['feeds'], { runId: 'after-ttl' });
     await takeover.release();
     client.destroy();
@@ -72,7 +73,9 @@ describe('S3 state store', () => {
   it('two concurrent runs of the same pipeline: the second refuses, the first completes untouched', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const source = defineSource({ name: 'test.gated', options: { type: 'object' }, create: () => ({ fetchPage: async ({ partition }) => (await gate, { records: [partition] }) }) });
+    let fetching!: () => void;
+    const fetched = new Promise<void>((resolve) => (fetching = resolve));
+    const source = defineSource({ name: 'test.gated', options: { type: 'object' }, create: () => ({ fetchPage: async ({ partition }) => (fetching(), await gate, { records: [partition] }) }) });
     const written: string[] = [];
     const sink = defineSink({
       name: 'test.collect',
@@ -84,7 +87,7 @@ describe('S3 state store', () => {
       pipelines: { feeds: { source: source({}), partitions: ['a', 'b'], sink: sink({}) } },
     }, 'etl.config.ts', dir);
     const first = runPipelines(config);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await fetched; // the first run is fetching, so it holds the lock (a fixed wait would race a slow machine)
     await expect(runPipelines(config)).rejects.toThrow(/pipeline 'feeds' is locked by run/);
     release();
     const summary = await first;

@@ -121,7 +121,7 @@ describe('RateLimitPacer', () => {
     const waiting = pacer.beforeCall(origin, { signal: controller.signal, report: () => undefined });
     setTimeout(() => controller.abort(), 50);
     expect(isAbortError(await errorOf(waiting))).toBe(true);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(Date.now() - started).toBeLessThan(10_000); // the pause would last 60 s; a loaded machine gets a wide margin
   });
 });
 
@@ -180,12 +180,12 @@ describe('a forced 429', () => {
   const policy = { retry: { attempts: 3, backoff: { constant: '50ms' } } };
 
   it("is retried after the policy's delay with retryAt429: 'policy' (pacing off)", async () => {
-    const { faults, times } = limitedOnce(() => ({ 'retry-after': '2' }));
+    const { faults, times } = limitedOnce(() => ({ 'retry-after': '20' }));
     const server = await fixture({ faults });
     const { summary, events } = await runPipeline({ l: { source: atprotoListMembers({ service: server.url, pacing: false }), partitions: [list] } }, policy);
     expect(summary.tasks[0]).toMatchObject({ status: 'succeeded', records: 3, retries: 1 });
     expect(events.find((e) => e.type === 'retry-scheduled')).toMatchObject({ delayMs: 50, error: { code: 'ATPROTO_RATE_LIMITED', status: 429 } });
-    expect(times[1]! - times[0]!).toBeLessThan(1_000);
+    expect(times[1]! - times[0]!).toBeLessThan(10_000); // not the server's 20 s; a loaded machine gets a wide margin
   });
 
   it("waits until the server's reset with retryAt429: 'reset'", async () => {
