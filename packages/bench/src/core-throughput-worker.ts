@@ -2,7 +2,8 @@
 // in-memory plugins written against the public plugin API, run through the real runPipelines (planner,
 // scheduler, retry + bulkhead policy, lookahead, events) with no state. Prints one JSON line.
 // Usage: node core-throughput-worker.js '<ThroughputCase as JSON>'
-import { defineConfig, defineSink, defineSource, runPipelines, validateConfig, type RunEvent, type RunSummary } from '@etl/core';
+import { defineConfig, defineSink, defineSource, type RunEvent, type RunSummary } from '@etl/core';
+import { runPipelines, validateConfig } from '@etl/core/host';
 
 export type ThroughputCase =
   /** One partition of `records` records, `pageSize` per page. */

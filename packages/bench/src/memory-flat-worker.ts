@@ -2,7 +2,8 @@
 // partition of generated ~1 KB feed-like records through the real runPipelines into the real s3Sink (gzip)
 // on the endpoint given (credentials from the environment, as in production). Prints one JSON line.
 // Usage: node memory-flat-worker.js '<MemoryCase as JSON>'
-import { defineConfig, defineSource, runPipelines, validateConfig } from '@etl/core';
+import { defineConfig, defineSource } from '@etl/core';
+import { runPipelines, validateConfig } from '@etl/core/host';
 import { s3Sink } from '@etl/sink-s3';
 import { feedLikeRecords } from './feed-like-records.js';
 

@@ -1,4 +1,5 @@
-import { ConfigError, EtlError, UsageError } from '@etl/core';
+import { EtlError } from '@etl/core';
+import { ConfigError, UsageError } from '@etl/core/host';
 import { EXIT, writeLine, type CliIo } from './io.js';
 
 /** Writes what went wrong for the user and returns the exit code it calls for. */

@@ -1,3 +1,9 @@
+// @etl/core: the semver-stable surface for config authors and plugin authors (sources, sinks, state stores).
+// The built-in plugins import only from here, as a third-party plugin would. What hosts use (the CLI, the
+// queue runner, tests) is in ./host.ts (@etl/core/host); a host imports the shared names from here.
+// Everything else under src/ is internal.
+
+// Config authors
 export { defineConfig } from './config/config-types.js';
 export type {
   BackoffConfig,
@@ -9,6 +15,12 @@ export type {
   PolicyConfig,
   TransformContext,
 } from './config/config-types.js';
+export { env } from './secrets/env.js';
+export { fromPipeline, isPartitionsFrom } from './config/partitions-from.js';
+export type { PartitionsFrom } from './config/partitions-from.js';
+export { localState } from './state/local-state.js';
+
+// Source plugins
 export { defineSource, isSourceSpec } from './plugin/source.js';
 export type {
   FetchPageRequest,
@@ -22,6 +34,8 @@ export type {
   SourceSharedState,
   SourceSpec,
 } from './plugin/source.js';
+
+// Sink plugins
 export { defineSink, isSinkSpec } from './plugin/sink.js';
 export type {
   SinkCommitResult,
@@ -36,46 +50,17 @@ export type {
   SinkWriter,
 } from './plugin/sink.js';
 export type { OptionsOf, OptionsSchema } from './plugin/options-schema.js';
-export { EtlError, isAbortError } from './errors/etl-error.js';
-export { UsageError } from './errors/usage-error.js';
-export { ConfigError, formatProblem } from './config/config-error.js';
-export type { ConfigProblem } from './config/config-error.js';
-export { loadConfig, CONFIG_SEARCH_PLACES } from './config/load-config.js';
-export type { LoadConfigOptions, LoadedConfig } from './config/load-config.js';
-export { validateConfig } from './config/validate-config.js';
-export type { ResolvedBackoff, ResolvedConfig, ResolvedPipeline, ResolvedPolicy } from './config/resolved-config.js';
-export { DEFAULT_POLICY, DEFAULT_CONCURRENCY_LIMIT } from './config/resolved-config.js';
-export { durationToMs, formatClock } from './config/duration.js';
-export { planTasks, selectedPipelines } from './plan/plan-tasks.js';
-export type { PlannedTask, TaskSelection } from './plan/plan-tasks.js';
-export { runPipelines } from './run/run-pipelines.js';
-export type { RunOptions } from './run/run-pipelines.js';
-export { TaskHost } from './run/task-host.js';
-export type { TaskContext, TaskExecutor, TaskHostOptions, TaskOutcome, TaskRequest } from './run/task-host.js';
-export type { SourceGateFactory, SourceGateRequest } from './run/plugin-instances.js';
-export type { SourceCallGate } from './policy/source-policy.js';
-export { CursorLoopError } from './run/task-runner.js';
-export type {
-  ErrorInfo,
-  RunEvent,
-  RunEventListener,
-  RunEventType,
-  RunSummary,
-  TaskRef,
-  TaskStatus,
-  TaskSummary,
-} from './events/run-events.js';
-export { redactOptions } from './secrets/secret-values.js';
-export { PartitionSkippedError, isPartitionSkipped } from './errors/partition-skipped.js';
-export { env } from './secrets/env.js';
-export { fromPipeline, isPartitionsFrom } from './config/partitions-from.js';
-export type { PartitionsFrom } from './config/partitions-from.js';
-export { StateLockedError } from './errors/state-locked-error.js';
+
+// State-store plugins: the store they implement and the records it keeps
 export { defineStateStore, isStateStoreSpec } from './state/define-state-store.js';
 export type { StateStoreContext, StateStoreDefinition, StateStoreFactory, StateStoreSpec } from './state/define-state-store.js';
-export { localState } from './state/local-state.js';
-export { openStateStore } from './state/open-state-store.js';
 export type { RunRecord, StateLock, StateStore, TaskCheckpoint, TaskRecord, TaskState } from './state/state-store.js';
-export { configJsonSchema } from './config/config-json-schema.js';
-export type { PluginForSchema } from './config/config-json-schema.js';
+export { StateLockedError } from './errors/state-locked-error.js';
+
+// Run events and summaries: what a run reports, and what a state store records (RunRecord holds a RunSummary)
+export type { ErrorInfo, RunEvent, RunSummary, TaskRef, TaskStatus, TaskSummary } from './events/run-events.js';
+
+// Errors plugins throw or check, and abort helpers
+export { EtlError, isAbortError } from './errors/etl-error.js';
+export { PartitionSkippedError, isPartitionSkipped } from './errors/partition-skipped.js';
 export { abortReason, raceAbort } from './run/abortable.js';

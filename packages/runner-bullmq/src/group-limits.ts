@@ -1,4 +1,4 @@
-import type { ResolvedConfig } from '@etl/core';
+import type { ResolvedConfig } from '@etl/core/host';
 
 /**
  * The queues a config needs, with the global concurrency of each: one per concurrency group used by a

@@ -1,4 +1,5 @@
-import { abortReason, type ResolvedConfig, type TaskContext, type TaskExecutor, type TaskOutcome, type TaskRequest } from '@etl/core';
+import { abortReason } from '@etl/core';
+import type { ResolvedConfig, TaskContext, TaskExecutor, TaskOutcome, TaskRequest } from '@etl/core/host';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import { configDigest } from './config-digest.js';
 import { groupLimits } from './group-limits.js';

@@ -1,4 +1,4 @@
-import { UsageError } from '@etl/core';
+import { UsageError } from '@etl/core/host';
 
 /** Connection options both ioredis and BullMQ accept. */
 export interface RedisSettings {

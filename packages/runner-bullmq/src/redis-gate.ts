@@ -1,4 +1,4 @@
-import type { SourceCallGate, SourceGateFactory } from '@etl/core';
+import type { SourceCallGate, SourceGateFactory } from '@etl/core/host';
 import type { Redis } from 'ioredis';
 import { hold } from './held-lease.js';
 import { LeaseSemaphore } from './lease-semaphore.js';

@@ -1,4 +1,5 @@
-import { runPipelines, type ResolvedConfig, type RunOptions, type RunSummary } from '@etl/core';
+import type { RunSummary } from '@etl/core';
+import { runPipelines, type ResolvedConfig, type RunOptions } from '@etl/core/host';
 import { QueueExecutor, type QueueExecutorOptions } from './queue-executor.js';
 
 /**

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { loadConfig, type TaskSummary } from '@etl/core';
+import type { TaskSummary } from '@etl/core';
+import { loadConfig } from '@etl/core/host';
 import { Queue, Worker, type Job } from 'bullmq';
 import { redisOptions } from './redis-connection.js';
 import { DEFAULT_PREFIX, queueNameOf } from './queue-names.js';

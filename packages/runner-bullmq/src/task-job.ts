@@ -1,4 +1,5 @@
-import type { RunEvent, TaskOutcome, TaskRequest } from '@etl/core';
+import type { RunEvent } from '@etl/core';
+import type { TaskOutcome, TaskRequest } from '@etl/core/host';
 
 /** What a task job carries: the task, and a digest of the config it was planned from. */
 export interface TaskJobData {

@@ -1,4 +1,5 @@
-import { loadConfig, openStateStore, TaskHost, type ResolvedConfig, type StateStore } from '@etl/core';
+import type { StateStore } from '@etl/core';
+import { loadConfig, openStateStore, TaskHost, type ResolvedConfig } from '@etl/core/host';
 import { Redis } from 'ioredis';
 import { configDigest } from './config-digest.js';
 import { LeaseSemaphore } from './lease-semaphore.js';

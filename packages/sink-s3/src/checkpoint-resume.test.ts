@@ -3,7 +3,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defineSource, runPipelines, validateConfig, type RunEvent } from '@etl/core';
+import { defineSource, type RunEvent } from '@etl/core';
+import { runPipelines, validateConfig } from '@etl/core/host';
 import { getObject, listKeys, startS3, type S3Server } from '@etl/dev-servers/s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { s3Sink } from './index.js';

@@ -1,4 +1,5 @@
-import { defineSource, isSinkSpec, PartitionSkippedError, runPipelines, validateConfig, type RunSummary, type SinkRunReport, type SinkSpec, type SourceSpec } from '@etl/core';
+import { defineSource, isSinkSpec, PartitionSkippedError, type RunSummary, type SinkRunReport, type SinkSpec, type SourceSpec } from '@etl/core';
+import { runPipelines, validateConfig } from '@etl/core/host';
 import { getObject, listKeys, s3Faults, startS3, type S3Faults, type S3Server } from '@etl/dev-servers/s3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { s3Sink, type RunManifest, type S3SinkOptions } from './index.js';

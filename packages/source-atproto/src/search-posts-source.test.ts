@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ConfigError, validateConfig } from '@etl/core';
+import { ConfigError, validateConfig } from '@etl/core/host';
 import type { AppView } from '@etl/dev-servers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { atprotoSearchPosts } from './search-posts-source.js';

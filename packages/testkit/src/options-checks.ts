@@ -1,4 +1,5 @@
-import { ConfigError, validateConfig, type ConfigProblem, type SinkSpec, type SourceSpec } from '@etl/core';
+import type { SinkSpec, SourceSpec } from '@etl/core';
+import { ConfigError, validateConfig, type ConfigProblem } from '@etl/core/host';
 import { ContractError, describeError } from './contract-error.js';
 import { memorySink, memorySource } from './memory-plugins.js';
 

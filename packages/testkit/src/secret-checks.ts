@@ -1,4 +1,5 @@
-import { ConfigError, redactOptions, runPipelines, validateConfig, type RunEvent, type SinkSpec, type SourceSpec } from '@etl/core';
+import type { RunEvent, SinkSpec, SourceSpec } from '@etl/core';
+import { ConfigError, redactOptions, runPipelines, validateConfig } from '@etl/core/host';
 import { ContractError, KitUsageError } from './contract-error.js';
 import { memorySink, memorySource } from './memory-plugins.js';
 import type { PluginRole } from './options-checks.js';

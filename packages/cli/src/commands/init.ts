@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { UsageError } from '@etl/core';
+import { UsageError } from '@etl/core/host';
 import type { CliArgs } from '../args.js';
 import { EXIT, writeLine, type CliIo } from '../io.js';
 

@@ -1,4 +1,5 @@
-import { loadConfig, planTasks, runPipelines, selectedPipelines, UsageError, type RunEvent, type RunOptions, type RunSummary } from '@etl/core';
+import type { RunEvent, RunSummary } from '@etl/core';
+import { loadConfig, planTasks, runPipelines, selectedPipelines, UsageError, type RunOptions } from '@etl/core/host';
 import type { CliArgs } from '../args.js';
 import { EXIT, writeLine, type CliIo } from '../io.js';
 import { describePlan, planText } from '../render/describe-plan.js';

@@ -1,4 +1,5 @@
-import { loadConfig, openStateStore, type RunRecord } from '@etl/core';
+import type { RunRecord } from '@etl/core';
+import { loadConfig, openStateStore } from '@etl/core/host';
 import type { CliArgs } from '../args.js';
 import { EXIT, writeLine, type CliIo } from '../io.js';
 

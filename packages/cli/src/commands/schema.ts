@@ -1,6 +1,6 @@
 import { createJiti } from 'jiti';
 import { join } from 'node:path';
-import { configJsonSchema, type PluginForSchema } from '@etl/core';
+import { configJsonSchema, type PluginForSchema } from '@etl/core/host';
 import type { CliArgs } from '../args.js';
 import { schemaMarkdown } from '../render/schema-markdown.js';
 import { EXIT, writeLine, type CliIo } from '../io.js';

@@ -1,4 +1,4 @@
-import { loadConfig, openStateStore, UsageError } from '@etl/core';
+import { loadConfig, openStateStore, UsageError } from '@etl/core/host';
 import type { CliArgs } from '../args.js';
 import { EXIT, writeLine, type CliIo } from '../io.js';
 

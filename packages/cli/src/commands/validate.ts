@@ -1,4 +1,4 @@
-import { loadConfig, planTasks } from '@etl/core';
+import { loadConfig, planTasks } from '@etl/core/host';
 import type { CliArgs } from '../args.js';
 import { EXIT, writeLine, type CliIo } from '../io.js';
 

@@ -1,4 +1,4 @@
-import { redactOptions, type PlannedTask, type ResolvedConfig, type ResolvedPolicy } from '@etl/core';
+import { redactOptions, type PlannedTask, type ResolvedConfig, type ResolvedPolicy } from '@etl/core/host';
 
 /** The plan as data: what `etl list --json` prints and the text view renders. Secrets are redacted. */
 export interface PlanView {

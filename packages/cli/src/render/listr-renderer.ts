@@ -1,4 +1,5 @@
-import { formatClock, type RunEvent, type TaskRef, type TaskSummary } from '@etl/core';
+import type { RunEvent, TaskRef, TaskSummary } from '@etl/core';
+import { formatClock } from '@etl/core/host';
 import { Listr, type DefaultRenderer, type ListrTaskWrapper, type SimpleRenderer } from 'listr2';
 import { clockTime } from './plain-renderer.js';
 import { errorLine } from './summary-text.js';

@@ -1,4 +1,5 @@
-import { formatClock, type RunEvent } from '@etl/core';
+import type { RunEvent } from '@etl/core';
+import { formatClock } from '@etl/core/host';
 import { errorLine } from './summary-text.js';
 
 /** `2026-11-25T12:05:00.000Z` -> `12:05:00` in local time, as a person reads a clock. */

@@ -1,4 +1,4 @@
-import type { PluginForSchema } from '@etl/core';
+import type { PluginForSchema } from '@etl/core/host';
 
 type Schema = {
   type?: string | string[];

@@ -2,7 +2,8 @@
 // emoji, 1 KB), the real S3 sink writes each partition to its own key under the configured prefix, and the
 // key segment decodes back to the partition (or, when shortened, to a prefix of it).
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { defineSource, runPipelines, validateConfig } from '@etl/core';
+import { defineSource } from '@etl/core';
+import { runPipelines, validateConfig } from '@etl/core/host';
 import { decodeKeySegment, s3Sink } from '@etl/sink-s3';
 import { getObject, listKeys, startS3, type S3Server } from '../s3/index.js';
 

@@ -1,6 +1,7 @@
 // Guarantee (correctness at scale): 10,000 partitions through runPipelines all succeed, each exactly once.
 import { expect, it } from 'vitest';
-import { defineSink, defineSource, runPipelines, validateConfig } from '@etl/core';
+import { defineSink, defineSource } from '@etl/core';
+import { runPipelines, validateConfig } from '@etl/core/host';
 
 const N = 10_000;
 it('10,000 tasks: all succeed, each partition fetched and committed exactly once', async () => {

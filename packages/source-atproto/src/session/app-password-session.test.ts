@@ -1,6 +1,7 @@
 import { readFile, stat, writeFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { env, runPipelines, validateConfig } from '@etl/core';
+import { env } from '@etl/core';
+import { runPipelines, validateConfig } from '@etl/core/host';
 import type { RunEvent } from '@etl/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { atprotoAuthorFeed } from '../author-feed-source.js';

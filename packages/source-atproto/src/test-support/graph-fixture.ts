@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defineSink, runPipelines, validateConfig } from '@etl/core';
+import { defineSink } from '@etl/core';
+import { runPipelines, validateConfig } from '@etl/core/host';
 import type { RunEvent, RunSummary, SourceInstance, SourceNotice, SourceSpec } from '@etl/core';
 import { generateDataset, startAppView } from '@etl/dev-servers';
 import type { AppView, Dataset, StartAppViewOptions, SyntheticActor } from '@etl/dev-servers';
