@@ -22,7 +22,7 @@ export interface CliArgs {
   /** `schema --plugin <module>`: plugin modules to describe. */
   readonly plugins: string[];
   /** `init` answers given as flags. */
-  readonly init: { readonly name?: string | undefined; readonly bucket?: string | undefined; readonly starterPack?: string | undefined; readonly from?: string | undefined; readonly yes: boolean };
+  readonly init: { readonly name?: string | undefined; readonly bucket?: string | undefined; readonly starterPack?: string | undefined; readonly yes: boolean };
   readonly json: boolean;
   readonly help: boolean;
   readonly version: boolean;
@@ -54,7 +54,6 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         name: { type: 'string' },
         bucket: { type: 'string' },
         'starter-pack': { type: 'string' },
-        from: { type: 'string' },
         yes: { type: 'boolean', short: 'y' },
         'retry-failed': { type: 'boolean' },
         queue: { type: 'string' },
@@ -93,7 +92,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     rest: extra,
     plugins: values.plugin ?? [],
     markdown: values.markdown ?? false,
-    init: { name: values.name, bucket: values.bucket, starterPack: values['starter-pack'], from: values.from, yes: values.yes ?? false },
+    init: { name: values.name, bucket: values.bucket, starterPack: values['starter-pack'], yes: values.yes ?? false },
     json: values.json ?? false,
     help: values.help ?? false,
     version: values.version ?? false,
@@ -113,8 +112,9 @@ Commands:
   schema [--plugin <module>]... [--markdown]
                                      Print the JSON Schema of JSON/YAML configs (default: built-in plugins),
                                      or with --markdown the config reference (docs/config-reference.md)
-  init [dir] [--name N] [--bucket B] [--starter-pack URI] [--from <packages dir>] [-y]
-                                     Scaffold a project in an empty directory (asks on a terminal unless -y)
+  init [dir] [--name N] [--bucket B] [--starter-pack URI] [-y]
+                                     Scaffold a project in an empty directory, or add etl to the project
+                                     in it (asks on a terminal unless -y); \`etl init --help\` says more
 
 Options:
   -c, --config <file>     Config file (default: search etl.config.{ts,mts,js,mjs,cjs,json,yaml,yml},
@@ -134,4 +134,25 @@ Options:
 
 Exit codes: 0 ok, 1 a task failed, 2 config or usage error (or the pipeline is locked by another run),
 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
+`;
+
+export const INIT_HELP = `Usage: etl init [dir] [--name N] [--bucket B] [--starter-pack URI] [-y]
+
+In an empty or new directory (default: the working directory), scaffolds a project:
+  package.json    @etl/cli, @etl/core, @etl/source-atproto, @etl/sink-s3 at this CLI's version, TypeScript,
+                  and the scripts typecheck, validate, plan (etl run --dry-run) and start (etl run)
+  etl.config.ts   starter pack -> member feeds into S3 as NDJSON; the environment picks the AppView,
+                  starter pack, bucket and S3 endpoint (Bluesky + AWS, MinIO/R2, or \`npx @etl/demo servers\`)
+  tsconfig.json   under which the config type-checks (npx tsc --noEmit)
+  .gitignore      node_modules/, .etl/ (local run state), demo-data/
+In a directory with a package.json, adds etl to that project: the config, a tsconfig.json if it has none,
+the .gitignore lines and the scripts it lacks, and prints the npm install line for what is missing.
+An existing etl config is never overwritten.
+
+Options:
+  --name <name>           package name of a new project (default: the directory's name)
+  --bucket <bucket>       default bucket in the config (default: raw; ETL_BUCKET overrides it at run time)
+  --starter-pack <uri>    default starter pack (AT-URI; ETL_STARTER_PACK overrides it at run time)
+  -y, --yes               ask nothing (on a terminal, init asks for what the flags left out)
+  -h, --help              show this help
 `;

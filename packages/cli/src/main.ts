@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { HELP, parseCliArgs, type CliArgs } from './args.js';
+import { HELP, INIT_HELP, parseCliArgs, type CliArgs } from './args.js';
 import { loadCommand } from './commands/load-command.js';
 import { EXIT, writeLine, type CliIo } from './io.js';
 
@@ -17,6 +17,10 @@ export async function runCommandLine(argv: readonly string[], io: CliIo): Promis
   }
   if (args.version) {
     writeLine(io.stdout, version());
+    return EXIT.ok;
+  }
+  if (args.help && args.command === 'init') {
+    io.stdout.write(INIT_HELP);
     return EXIT.ok;
   }
   if (args.help || !args.command) {

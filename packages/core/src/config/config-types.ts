@@ -68,11 +68,14 @@ export interface EtlConfig<P extends Record<string, unknown> = Record<string, un
 /** What an `etl.config.*` file may export: the config, a promise of it, or a function returning either. */
 export type ConfigExport = EtlConfig | Promise<EtlConfig> | (() => EtlConfig | Promise<EtlConfig>);
 
-/** Gives the config its types; returns its argument unchanged. */
-export function defineConfig<P extends Record<string, unknown>>(config: EtlConfig<P>): EtlConfig<P>;
-export function defineConfig<P extends Record<string, unknown>>(
-  config: () => EtlConfig<P> | Promise<EtlConfig<P>>,
-): () => EtlConfig<P> | Promise<EtlConfig<P>>;
+/**
+ * Gives the config its types; returns its argument unchanged. The argument is checked with each pipeline's
+ * record type; the result is a plain `EtlConfig`, so that `export default defineConfig(...)` has a type a
+ * declaration file can name (an inferred `EtlConfig<{ feeds: FeedViewPost }>` would make `tsc --declaration`
+ * fail with TS2742, since the record types live in the plugins' own dependencies).
+ */
+export function defineConfig<P extends Record<string, unknown>>(config: EtlConfig<P>): EtlConfig;
+export function defineConfig<P extends Record<string, unknown>>(config: () => EtlConfig<P> | Promise<EtlConfig<P>>): () => EtlConfig | Promise<EtlConfig>;
 export function defineConfig(config: unknown): unknown {
   return config;
 }
