@@ -35,19 +35,19 @@ describe('the example plugins, installed', () => {
       dependencies: {
         '@etl/core': link('packages/core'),
         '@etl/cli': link('packages/cli'),
-        'etl-source-http-json': link('examples/source-http-json'),
-        'etl-sink-ndjson-file': link('examples/sink-ndjson-file'),
+        '@etl-examples/source-http-json': link('examples/source-http-json'),
+        '@etl-examples/sink-ndjson-file': link('examples/sink-ndjson-file'),
       },
     }, null, 2));
     await writeFile(join(project, 'etl.config.json'), JSON.stringify({
       pipelines: {
         items: {
           source: {
-            use: 'etl-source-http-json',
+            use: '@etl-examples/source-http-json',
             options: { url: `${server.url}/link/{partition}`, recordsPointer: '/items', pagination: { type: 'link' }, secretHeaders: { authorization: SECRET } },
           },
           partitions: ['p5', 'p7'],
-          sink: { use: 'etl-sink-ndjson-file', options: { directory: 'out' } },
+          sink: { use: '@etl-examples/sink-ndjson-file', options: { directory: 'out' } },
         },
       },
     }, null, 2));

@@ -1,4 +1,4 @@
-import { generateDataset, type Dataset } from './appview/index.js';
+import { generateDataset, type Dataset } from '@etl/dev-servers';
 
 /** Twenty synthetic accounts with mixed activity: quiet ones, paging edges (100, 101) and busy ones. */
 const DEMO_POSTS_PER_ACTOR = [0, 1, 12, 37, 100, 101, 64, 250, 420, 15, 188, 73, 9, 310, 145, 56, 230, 97, 333, 201] as const;

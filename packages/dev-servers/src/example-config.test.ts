@@ -1,14 +1,9 @@
 // The root etl.config.ts, unchanged, run by the real `etl` binary against the loopback servers: the seed's
 // two-stage flow (starter pack members, then one feed task per member) in one run.
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset, startAppView, type AppView } from './appview/index.js';
-import { demoDataset } from './demo-dataset.js';
-import type { DemoReport } from './demo-report.js';
 import { runExample } from './example-run.js';
 import { getObject, listKeys, startS3, type S3Server } from './s3/index.js';
 
@@ -79,34 +74,4 @@ describe('root example config', () => {
     expect(result.stderr).toContain("etl.config.ts: pipelines.starterPackMembers.partitions[0]: invalid partition 'not a starter pack'");
     expect({ atproto: appView.requests, s3: s3.requests }).toEqual(before);
   });
-});
-
-describe('pnpm demo', () => {
-  it('runs non-interactively and its DuckDB report matches the dataset', async () => {
-    const out = await mkdtemp(join(tmpdir(), 'etl-demo-'));
-    try {
-      const code = await new Promise<number | null>((resolve, reject) => {
-        const child = spawn(process.execPath, [join(root, 'packages/dev-servers/dist/demo.js')], { cwd: root, env: { ...process.env, ETL_DEMO_DATA: out }, stdio: ['ignore', 'pipe', 'pipe'] });
-        child.stdout.resume();
-        child.stderr.resume();
-        child.on('error', reject);
-        child.on('close', resolve);
-      });
-      expect(code).toBe(0);
-      const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as DemoReport;
-      const demo = demoDataset();
-      expect(report.members).toBe(20);
-      expect(report.posts).toBe(demo.actors.reduce((n, a) => n + a.posts.length, 0));
-      const expected = demo.actors.filter((a) => a.posts.length > 0).map((a) => ({ author: a.handle, posts: a.posts.length }));
-      expect([...report.postsPerAuthor].sort((a, b) => a.author.localeCompare(b.author))).toEqual(expected.sort((a, b) => a.author.localeCompare(b.author)));
-      const links = new Map<string, number>();
-      for (const post of demo.actors.flatMap((a) => a.posts)) {
-        for (const facet of post.record.facets ?? []) for (const f of facet.features) if ('uri' in f && typeof f.uri === 'string') links.set(new URL(f.uri).hostname, (links.get(new URL(f.uri).hostname) ?? 0) + 1);
-      }
-      const top = [...links].map(([domain, n]) => ({ domain, links: n })).sort((a, b) => b.links - a.links || a.domain.localeCompare(b.domain)).slice(0, 5);
-      expect(report.topDomains).toEqual(top);
-    } finally {
-      await rm(out, { recursive: true, force: true });
-    }
-  }, 120_000);
 });

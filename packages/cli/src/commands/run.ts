@@ -6,9 +6,12 @@ import { describePlan, planText } from '../render/describe-plan.js';
 import { ListrProgress } from '../render/listr-renderer.js';
 import { plainLine } from '../render/plain-renderer.js';
 import { summaryText } from '../render/summary-text.js';
+import { loadQueueRunner } from './queue-runner.js';
 
 /** Runs the selected tasks; exit 0 when all succeed, 1 when any failed, 130 when interrupted. */
 export async function runCommand(args: CliArgs, io: CliIo): Promise<number> {
+  // Before the config: a missing queue runner is known without it.
+  const queueRunner = args.queue && !args.dryRun ? await loadQueueRunner('etl run --queue') : undefined;
   const { config } = await loadConfig({ configFile: args.config, cwd: io.cwd });
   const selection = { pipelines: args.pipelines, partitions: args.partitions };
   const tasks = planTasks(config, selection);
@@ -43,9 +46,8 @@ export async function runCommand(args: CliArgs, io: CliIo): Promise<number> {
   let summary: RunSummary;
   try {
     const options: RunOptions = { ...selection, onEvent, signal: io.signal, resume };
-    // The queue runner (BullMQ, ioredis) is loaded only by those who scale out.
     const onNotice = (message: string) => writeLine(io.stderr, `etl: ${message}`);
-    summary = args.queue ? await (await import('@etl/runner-bullmq')).runOnQueue(config, { ...options, queueUrl: args.queue, onNotice }) : await runPipelines(config, options);
+    summary = queueRunner && args.queue ? await queueRunner.runOnQueue(config, { ...options, queueUrl: args.queue, onNotice }) : await runPipelines(config, options);
   } finally {
     await progress?.finish();
   }

@@ -1,12 +1,13 @@
 import type { CliArgs } from '../args.js';
 import { EXIT, writeLine, type CliIo } from '../io.js';
+import { loadQueueRunner } from './queue-runner.js';
 
 /**
  * Runs tasks of `etl run --queue` runs until interrupted: the first Ctrl-C/SIGTERM lets the running tasks
  * finish (a second one exits at once; its tasks are then redelivered to another worker).
  */
 export async function workerCommand(args: CliArgs, io: CliIo): Promise<number> {
-  const { startWorker } = await import('@etl/runner-bullmq');
+  const { startWorker } = await loadQueueRunner('etl worker');
   const queueUrl = args.queue as string; // parseCliArgs refuses `worker` without --queue
   const worker = await startWorker({
     configFile: args.config,
