@@ -55,24 +55,26 @@ describe('etl init', () => {
     expect(defaults.stdout).toContain('s3.ndjson {"bucket":"my-raw-data"');
   }, 120_000);
 
-  it('adds etl to an existing project: keeps its scripts and files, says what to install', async () => {
+  it('adds etl to an existing (CommonJS) project: an .mts config, its scripts and files kept, says what to install', async () => {
     await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'existing-app', scripts: { start: 'node server.js' }, dependencies: { '@etl/cli': '^0.1.0' } }));
     await writeFile(join(dir, 'server.js'), '');
     await writeFile(join(dir, '.gitignore'), 'dist/');
     const init = await cli(['init', '-y'], dir);
     expect(init.code, init.stderr).toBe(0);
-    expect(init.stdout).toContain(`Added etl to ${dir}: package.json (scripts), etl.config.ts, tsconfig.json, .gitignore`);
+    expect(init.stdout).toContain(`Added etl to ${dir}: package.json (scripts), etl.config.mts, tsconfig.json, .gitignore`);
+    expect(await readJson(join(dir, 'tsconfig.json'))).toMatchObject({ include: ['etl.config.mts'] });
     expect(init.stdout).toContain('Note: kept your own script(s) start; etl\'s would be: "start": "etl run"');
     expect(init.stdout).toMatch(new RegExp(`Note: install what the config needs: npm install -D @etl/core@\\^${cliVersion} @etl/sink-s3@\\^${cliVersion} @etl/source-atproto@\\^${cliVersion} @types/node@\\S+ typescript@\\S+\\n`));
     const manifest = await readJson(join(dir, 'package.json'));
     expect(manifest).toMatchObject({ name: 'existing-app', scripts: { start: 'node server.js', validate: 'etl validate', typecheck: 'tsc --noEmit' }, dependencies: { '@etl/cli': '^0.1.0' } });
     expect(await readFile(join(dir, '.gitignore'), 'utf8')).toBe('dist/\nnode_modules/\n# run records, checkpoints, bookmarks and sessions of local runs\n.etl/\ndemo-data/\n');
     const validate = await run(process.execPath, [etlBin, 'validate'], { cwd: dir });
-    expect(validate.stdout).toBe('etl.config.ts is valid: 2 pipeline(s), 1 task(s)\n');
+    expect(validate.stdout).toBe('etl.config.mts is valid: 2 pipeline(s), 1 task(s)\n');
+    await run(process.execPath, [tsc, '-p', dir, '--declaration']);
 
     const again = await cli(['init', '-y'], dir);
     expect(again.code).toBe(2);
-    expect(again.stderr).toContain(`${join(dir, 'etl.config.ts')} exists already; etl init leaves an existing config alone`);
+    expect(again.stderr).toContain(`${join(dir, 'etl.config.mts')} exists already; etl init leaves an existing config alone`);
   });
 
   it('refuses a directory that is not empty and is no project', async () => {

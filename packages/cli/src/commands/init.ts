@@ -48,6 +48,8 @@ export async function initCommand(args: CliArgs, io: CliIo & { stdin?: NodeJS.Re
   };
   const answers = io.stdout.isTTY && io.stdin && !args.init.yes ? await ask(io, defaults, existing) : defaults;
   const range = ownRange();
+  // The @etl packages are ESM-only: in a CommonJS project (npm init's default) the config is an .mts file.
+  const configFile = manifest && manifest.type !== 'module' ? 'etl.config.mts' : 'etl.config.ts';
   await mkdir(target, { recursive: true });
   const written: string[] = [];
   const notes: string[] = [];
@@ -76,12 +78,12 @@ export async function initCommand(args: CliArgs, io: CliIo & { stdin?: NodeJS.Re
     written.push('package.json');
   }
 
-  await writeFile(join(target, 'etl.config.ts'), configTemplate(answers));
-  written.push('etl.config.ts');
+  await writeFile(join(target, configFile), configTemplate(answers));
+  written.push(configFile);
   if (existsSync(join(target, 'tsconfig.json'))) {
-    notes.push('kept your tsconfig.json; the config type-checks with module/moduleResolution NodeNext and types ["node"]');
+    notes.push(`kept your tsconfig.json; ${configFile} type-checks with module/moduleResolution NodeNext and types ["node"]`);
   } else {
-    await writeFile(join(target, 'tsconfig.json'), `${JSON.stringify(TSCONFIG, null, 2)}\n`);
+    await writeFile(join(target, 'tsconfig.json'), `${JSON.stringify({ ...TSCONFIG, include: [configFile] }, null, 2)}\n`);
     written.push('tsconfig.json');
   }
   const gitignore = join(target, '.gitignore');

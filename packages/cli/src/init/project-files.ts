@@ -22,7 +22,7 @@ export const SCRIPTS: Readonly<Record<string, string>> = {
   start: 'etl run',
 };
 
-/** Under these options the config type-checks with `tsc --noEmit`, with `declaration: true` too. */
+/** Under these options the config type-checks with `tsc --noEmit`, with `declaration: true` too (`include` names the config file). */
 export const TSCONFIG = {
   compilerOptions: {
     target: 'ES2022',
