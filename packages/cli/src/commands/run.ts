@@ -11,7 +11,7 @@ import { loadQueueRunner } from './queue-runner.js';
 /** Runs the selected tasks; exit 0 when all succeed, 1 when any failed, 130 when interrupted. */
 export async function runCommand(args: CliArgs, io: CliIo): Promise<number> {
   // Before the config: a missing queue runner is known without it.
-  const queueRunner = args.queue && !args.dryRun ? await loadQueueRunner('etl run --queue') : undefined;
+  const queue = args.queue !== undefined && !args.dryRun ? { url: args.queue, runner: await loadQueueRunner('etl run --queue') } : undefined;
   const { config } = await loadConfig({ configFile: args.config, cwd: io.cwd });
   const selection = { pipelines: args.pipelines, partitions: args.partitions };
   const tasks = planTasks(config, selection);
@@ -47,7 +47,7 @@ export async function runCommand(args: CliArgs, io: CliIo): Promise<number> {
   try {
     const options: RunOptions = { ...selection, onEvent, signal: io.signal, resume };
     const onNotice = (message: string) => writeLine(io.stderr, `etl: ${message}`);
-    summary = queueRunner && args.queue ? await queueRunner.runOnQueue(config, { ...options, queueUrl: args.queue, onNotice }) : await runPipelines(config, options);
+    summary = queue ? await queue.runner.runOnQueue(config, { ...options, queueUrl: queue.url, onNotice }) : await runPipelines(config, options);
   } finally {
     await progress?.finish();
   }
