@@ -8,6 +8,10 @@ export function reportError(error: unknown, io: CliIo): number {
     writeLine(io.stderr, (error as Error).message);
     return EXIT.usage;
   }
+  if (isCode(error, 'USER_INPUT')) {
+    writeLine(io.stderr, (error as Error).message);
+    return EXIT.usage;
+  }
   if (isCode(error, 'STATE_LOCKED')) {
     writeLine(io.stderr, `etl: ${(error as Error).message}`);
     return EXIT.usage;
