@@ -23,6 +23,8 @@ export interface CliArgs {
   readonly plugins: string[];
   /** `init` answers given as flags. */
   readonly init: { readonly name?: string | undefined; readonly bucket?: string | undefined; readonly starterPack?: string | undefined; readonly yes: boolean };
+  /** `-y, --yes`: do without asking (`init`: the defaults; `state reset`: the deletion). */
+  readonly yes: boolean;
   readonly json: boolean;
   readonly help: boolean;
   readonly version: boolean;
@@ -93,6 +95,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     plugins: values.plugin ?? [],
     markdown: values.markdown ?? false,
     init: { name: values.name, bucket: values.bucket, starterPack: values['starter-pack'], yes: values.yes ?? false },
+    yes: values.yes ?? false,
     json: values.json ?? false,
     help: values.help ?? false,
     version: values.version ?? false,
@@ -108,7 +111,9 @@ Commands:
   list                               Show pipelines, partitions, groups and the task plan
   runs                               Show the run history (newest first)
   state show <pipeline> [partition]  Show checkpoints and bookmarks
-  state reset <pipeline> [partition] Forget checkpoints and bookmarks (next run starts from scratch)
+  state reset <pipeline> [partition] [-y]
+                                     Forget checkpoints and bookmarks (next run starts from scratch);
+                                     asks on a terminal, needs -y/--yes elsewhere
   schema [--plugin <module>]... [--markdown]
                                      Print the JSON Schema of JSON/YAML configs (default: built-in plugins),
                                      or with --markdown the config reference (docs/config-reference.md)

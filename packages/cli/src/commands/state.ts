@@ -1,6 +1,8 @@
+import { createInterface } from 'node:readline/promises';
 import { loadConfig, openStateStore, UsageError } from '@etl/core/host';
 import type { CliArgs } from '../args.js';
 import { EXIT, writeLine, type CliIo } from '../io.js';
+import { UserError } from '../user-error.js';
 
 /** `etl state show|reset <pipeline> [partition]`: inspect or forget checkpoints and bookmarks. */
 export async function stateCommand(args: CliArgs, io: CliIo): Promise<number> {
@@ -15,8 +17,24 @@ export async function stateCommand(args: CliArgs, io: CliIo): Promise<number> {
   const store = await openStateStore(config);
 
   if (action === 'reset') {
+    const which = `pipeline '${pipeline}'${partition !== undefined ? ` (${partition})` : ''}`;
+    const count = partition !== undefined
+      ? ((await store.getTaskState(pipeline, partition)) !== undefined ? 1 : 0)
+      : (await store.listTaskStates(pipeline)).length;
+    if (count === 0) {
+      writeLine(io.stdout, `No state for ${which} in ${store.location}; nothing to forget.`);
+      return EXIT.ok;
+    }
+    const what = `the state of ${count} partition(s) of ${which}`;
+    if (!args.yes) {
+      if (!isTerminal(io)) throw new UserError(`etl state reset: would forget ${what}; not on a terminal, so pass --yes to confirm`);
+      if (!(await confirm(io, `Forget ${what}? [y/N] `))) {
+        writeLine(io.stdout, 'Nothing forgotten.');
+        return EXIT.ok;
+      }
+    }
     const removed = await store.resetTaskState(pipeline, partition);
-    writeLine(io.stdout, `Removed the state of ${removed} partition(s) of ${pipeline}${partition ? ` (${partition})` : ''} from ${store.location}.`);
+    writeLine(io.stdout, `Forgot the state of ${removed} partition(s) of ${which} in ${store.location}.`);
     return EXIT.ok;
   }
 
@@ -41,4 +59,18 @@ export async function stateCommand(args: CliArgs, io: CliIo): Promise<number> {
     if (state?.bookmark !== undefined) writeLine(io.stdout, `  bookmark     ${JSON.stringify(state.bookmark)} (run ${state.bookmarkRunId ?? '?'})`);
   }
   return EXIT.ok;
+}
+
+/** A person can answer: both stdout and stdin are terminals. */
+function isTerminal(io: CliIo): io is CliIo & { stdin: NodeJS.ReadableStream } {
+  return io.stdout.isTTY === true && (io.stdin as { isTTY?: boolean } | undefined)?.isTTY === true;
+}
+
+async function confirm(io: CliIo & { stdin: NodeJS.ReadableStream }, question: string): Promise<boolean> {
+  const rl = createInterface({ input: io.stdin, output: io.stdout, terminal: false });
+  try {
+    return /^(y|yes)$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
 }
