@@ -37,6 +37,15 @@ type RawConfig = {
   pipelines: Record<string, RawPipeline>;
 };
 
+/**
+ * A pipeline's name is part of task ids (`<pipeline>/<partition>`), of sink keys (`{pipeline}`) and of state
+ * paths, and is typed on command lines (`-p`, `etl state reset <pipeline>`): no `/`, `\`, whitespace or
+ * control characters, no `.`/`..` or leading `.` or `-`.
+ */
+const PIPELINE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
+const PIPELINE_NAME_RULE =
+  "pipeline names are letters, digits, '_', '-' and '.', starting with a letter, digit or '_', at most 64 characters (a name is part of task ids <pipeline>/<partition>, sink keys and state paths)";
+
 // Compiles in memory only: a library call should not write files. loadConfig passes a validator with a
 // disk cache of compiled schemas instead (see compiled-schema-cache.ts).
 const inMemoryValidator = new SchemaValidator();
@@ -62,8 +71,11 @@ export function validateConfigWith(validator: SchemaValidator, raw: unknown, fil
   const secrets: string[] = [];
 
   for (const [name, pipeline] of Object.entries(pipelines)) {
-    if (!isPlainObject(pipeline)) continue;
     const at = ['pipelines', name];
+    if (!PIPELINE_NAME.test(name)) {
+      add([{ path: joinPath(at), message: `pipeline name ${JSON.stringify(name)} is not allowed: ${PIPELINE_NAME_RULE}` }]);
+    }
+    if (!isPlainObject(pipeline)) continue;
     const source = checkPlugin(validator, pipeline.source, 'source', [...at, 'source'], add, secrets);
     checkPlugin(validator, pipeline.sink, 'sink', [...at, 'sink'], add, secrets);
     if (pipeline.transform !== undefined && typeof pipeline.transform !== 'function') {
