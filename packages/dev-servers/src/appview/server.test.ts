@@ -158,6 +158,29 @@ describe('startAppView', () => {
     expect(server.requests).toBe(4);
   });
 
+  it('answers raw bodies whatever their headers claim, and cuts bodies off half-way', async () => {
+    const { server } = await start({
+      faults: ({ n }) =>
+        n === 1
+          ? { status: 502, rawBody: 'Bad Gateway' }
+          : n === 2
+            ? { status: 503, rawBody: '<html><body><h1>502 Bad Gateway</h1></body></html>', headers: { 'content-type': 'text/html' } }
+            : n === 3
+              ? { body: { feed: [], cursor: 'c' }, truncate: true }
+              : undefined,
+    });
+    const url = `${server.url}/xrpc/app.bsky.feed.getAuthorFeed?actor=${big.did}`;
+    const lying = await fetch(url);
+    expect([lying.status, lying.headers.get('content-type'), await lying.text()]).toEqual([502, 'application/json; charset=utf-8', 'Bad Gateway']);
+    const html = await fetch(url);
+    expect([html.status, html.headers.get('content-type')]).toEqual([503, 'text/html']);
+    expect(await html.text()).toContain('502 Bad Gateway');
+    const cut = await fetch(url);
+    expect([cut.status, cut.headers.get('content-length')]).toEqual([200, String(JSON.stringify({ feed: [], cursor: 'c' }).length)]);
+    await expect(cut.text()).rejects.toThrow(/terminated/);
+    expect((await fetch(url)).status).toBe(200);
+  });
+
   it('frees a delayed call as soon as the client aborts it', async () => {
     const { agent } = await start({ faults: () => ({ delayMs: 30_000 }) });
     const controller = new AbortController();

@@ -5,13 +5,26 @@ import type { S3Request } from './s3-request.js';
  * What the fault layer answers instead of s3rver: an S3 error document with `status` and `code`, or a
  * connection reset (the socket is destroyed after the request body was read, before any response).
  */
-export type S3Fault = S3ErrorFault | S3Reset | S3Hold;
+export type S3Fault = S3ErrorFault | S3Reset | S3Hold | S3RawFault;
 
 export interface S3ErrorFault {
   readonly status: number;
   readonly code: string;
   readonly message?: string;
   readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A response that is not an S3 error document: `body` written verbatim under `status` and `headers`
+ * (content-type `application/xml` unless they say otherwise), like a proxy's `Bad Gateway` or HTML page.
+ * With `truncate`, the whole body is announced (Content-Length) but only its first half is written before
+ * the connection is destroyed.
+ */
+export interface S3RawFault {
+  readonly status: number;
+  readonly body: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly truncate?: boolean;
 }
 
 export interface S3Reset {
@@ -35,6 +48,8 @@ export const s3Faults = {
   internalError: (): S3ErrorFault => ({ status: 500, code: 'InternalError', message: 'We encountered an internal error. Please try again.' }),
   accessDenied: (): S3ErrorFault => ({ status: 403, code: 'AccessDenied', message: 'Access Denied' }),
   reset: (): S3Reset => ({ reset: true }),
+  /** A gateway's answer in front of S3: `status` with a body that is no S3 error document. */
+  raw: (status: number, body: string, options: { headers?: Readonly<Record<string, string>>; truncate?: boolean } = {}): S3RawFault => ({ status, body, ...options }),
   hold: (until: Promise<unknown>): S3Hold => ({ until }),
 } as const;
 
@@ -45,6 +60,7 @@ function escapeXml(text: string): string {
 /** A short label for logs and assertions: the error code, `reset` or `held`. */
 export function faultLabel(fault: S3Fault): string {
   if ('until' in fault) return 'held';
+  if ('body' in fault) return `raw ${fault.status}${fault.truncate ? ' truncated' : ''}`;
   return 'reset' in fault ? 'reset' : fault.code;
 }
 
@@ -52,11 +68,15 @@ export function faultLabel(fault: S3Fault): string {
  * Answers with the fault. The request body is read to its end first, so the client always finishes
  * sending and then sees the fault, as with a real server that rejects after receiving the request.
  */
-export function writeS3Fault(req: IncomingMessage, res: ServerResponse, fault: S3ErrorFault | S3Reset): void {
+export function writeS3Fault(req: IncomingMessage, res: ServerResponse, fault: S3ErrorFault | S3Reset | S3RawFault): void {
   req.resume();
   req.once('end', () => {
     if ('reset' in fault) {
       req.socket.destroy();
+      return;
+    }
+    if ('body' in fault) {
+      writeRaw(req, res, fault);
       return;
     }
     const body =
@@ -66,4 +86,14 @@ export function writeS3Fault(req: IncomingMessage, res: ServerResponse, fault: S
     res.writeHead(fault.status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body), ...fault.headers });
     res.end(body);
   });
+}
+
+function writeRaw(req: IncomingMessage, res: ServerResponse, fault: S3RawFault): void {
+  const body = Buffer.from(req.method === 'HEAD' ? '' : fault.body);
+  res.writeHead(fault.status, { 'content-type': 'application/xml', ...fault.headers, 'content-length': body.length });
+  if (!fault.truncate) {
+    res.end(body);
+    return;
+  }
+  res.write(body.subarray(0, Math.floor(body.length / 2)), () => req.socket.destroy());
 }
