@@ -1,7 +1,8 @@
 import { isAbortError } from '@etl/core';
-import type { AppView } from '@etl/dev-servers';
+import type { AppView, AppViewFault } from '@etl/dev-servers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { atprotoAuthorFeed } from './author-feed-source.js';
+import type { FeedViewPost } from './author-feed-source.js';
 import { createSource, dataset, errorOf, readPartition, startFixture } from './test-support/feed-fixture.js';
 import { actor as graphActor, runPipeline, startGraphFixture } from './test-support/graph-fixture.js';
 
@@ -70,6 +71,39 @@ describe('atprotoAuthorFeed', () => {
       includePins: 'true',
       cursor: first.cursor,
     });
+  });
+
+  it('retries every 5xx whatever its body claims, and a body cut off mid-way, until the run commits exactly the served feed', async () => {
+    // Among good answers: what proxies and gateways send when they rewrite the status or the body of a call.
+    const faults: AppViewFault[] = [
+      { status: 502, rawBody: 'Bad Gateway' },
+      { status: 502, rawBody: '<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>', headers: { 'content-type': 'text/html' } },
+      { body: { feed: [], cursor: 'never-seen' }, truncate: true },
+      { status: 503, rawBody: '{"error":"NotEnoughRes' },
+      { status: 504, rawBody: 'upstream request timeout', headers: { 'content-type': 'text/plain' } },
+    ];
+    let feedCalls = 0;
+    const server = await fixture(({ nsid }) => {
+      if (nsid !== 'app.bsky.feed.getAuthorFeed') return undefined;
+      feedCalls += 1;
+      // Calls 1, 3, 5, 7, 9 fault; the others are answered.
+      return feedCalls % 2 === 1 ? faults[(feedCalls - 1) / 2] : undefined;
+    });
+    const { summary, events, committed } = await runPipeline(
+      { feed: { source: atprotoAuthorFeed({ service: server.url, limit: 50 }), partitions: [big.did] } },
+      { retry: { attempts: 5, backoff: { constant: '10ms' } } },
+    );
+    expect(summary.status).toBe('succeeded');
+    expect(summary.tasks[0]).toMatchObject({ status: 'succeeded', records: big.posts.length, retries: faults.length });
+    expect(events.filter((e) => e.type === 'retry-scheduled').map((e) => (e as { error: { code?: string } }).error.code)).toEqual([
+      'ATPROTO_UNAVAILABLE',
+      'ATPROTO_UNAVAILABLE',
+      'ATPROTO_NETWORK',
+      'ATPROTO_UNAVAILABLE',
+      'ATPROTO_UNAVAILABLE',
+    ]);
+    const records = committed.get(`feed/${big.did}`) as FeedViewPost[];
+    expect(records.map((record) => record.post.uri)).toEqual(big.posts.map((post) => post.uri));
   });
 
   it('aborts an in-flight request promptly, as an abort', async () => {

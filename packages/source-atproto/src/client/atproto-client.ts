@@ -1,6 +1,7 @@
 import { Agent, XRPCError } from '@atproto/api';
 import { AtprotoCallError } from '../errors/atproto-call-error.js';
 import { toAtprotoCallError } from '../errors/classify-error.js';
+import { parsableErrorResponse } from './error-response.js';
 import { abortErrorOf } from '../pacing/abortable-sleep.js';
 import { raceAbort, type SourceSharedState } from '@etl/core';
 import { RateLimitPacer } from '../pacing/rate-limit-pacer.js';
@@ -129,9 +130,9 @@ export class AtprotoClient {
     return agent;
   }
 
-  private observed(response: Response): Response {
+  private observed(response: Response): Promise<Response> {
     if (response.url) this.pacer.observe(new URL(response.url).origin, response.status, response.headers);
-    return response;
+    return parsableErrorResponse(response);
   }
 }
 

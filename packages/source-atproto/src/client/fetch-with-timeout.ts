@@ -1,3 +1,5 @@
+import { parsableErrorResponse } from './error-response.js';
+
 /**
  * A fetch whose every request gives up after `timeoutMs`, body included (the signal stays attached to the
  * response stream). For calls made inside @atproto/api (login, session refresh) that take no signal of ours;
@@ -8,6 +10,7 @@ export function fetchWithTimeout(timeoutMs: number): typeof fetch {
     const own = init?.signal ?? (input instanceof Request ? input.signal : undefined);
     const signal = own ? AbortSignal.any([own, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
     // `duplex` is required by undici whenever a request body may be a stream; @atproto/xrpc sets it too.
-    return fetch(input, { ...init, signal, duplex: 'half' } as RequestInit);
+    // A login or refresh answered with an error page under a JSON content-type fails by its status too.
+    return fetch(input, { ...init, signal, duplex: 'half' } as RequestInit).then(parsableErrorResponse);
   };
 }

@@ -74,6 +74,15 @@ describe.each(cases)('errors of $name', (testCase) => {
     ['429 RateLimitExceeded', { status: 429, error: 'RateLimitExceeded', headers: { 'ratelimit-remaining': '0', 'retry-after': '30' } }, 'ATPROTO_RATE_LIMITED', true],
     ['400 InvalidRequest', { status: 400, error: 'InvalidRequest', message: 'Bad cursor' }, 'ATPROTO_INVALID_REQUEST', false],
     ['501 MethodNotImplemented', { status: 501, error: 'MethodNotImplemented' }, 'ATPROTO_NOT_SUPPORTED', false],
+    // Proxies and gateways that rewrite the status or the body but keep the upstream's JSON content-type.
+    ['a 502 whose "JSON" body is Bad Gateway', { status: 502, rawBody: 'Bad Gateway' }, 'ATPROTO_UNAVAILABLE', true],
+    ['a 500 whose JSON body is cut short', { status: 500, rawBody: '{"error":"InternalServerError","mess' }, 'ATPROTO_UNAVAILABLE', true],
+    ['an HTML 502 page', { status: 502, rawBody: '<html><body><h1>502 Bad Gateway</h1></body></html>', headers: { 'content-type': 'text/html' } }, 'ATPROTO_UNAVAILABLE', true],
+    ['a 200 cut off mid-way', { rawBody: '{"feed":[],"followers":[],"records":[],"posts":[],"cursor":"c"}', truncate: true }, 'ATPROTO_NETWORK', true],
+    ['a 200 whose "JSON" body is not JSON', { rawBody: 'OK' }, 'ATPROTO_INVALID_RESPONSE', false],
+    ['a 403 whose "JSON" body is not JSON', { status: 403, rawBody: 'Forbidden by the proxy' }, 'ATPROTO_FORBIDDEN', false],
+    ['a 400 whose "JSON" body is an HTML page', { status: 400, rawBody: '<html>400 Bad Request</html>' }, 'ATPROTO_INVALID_REQUEST', false],
+    ['a 429 whose "JSON" body is not JSON', { status: 429, rawBody: 'Too Many Requests' }, 'ATPROTO_RATE_LIMITED', true],
   ])('classifies %s', async (_name, fault, code, retryable) => {
     const { source } = await setUp(testCase, fault);
     const error = await errorOf(drive(source, testCase.partition));
@@ -81,6 +90,8 @@ describe.each(cases)('errors of $name', (testCase) => {
     expect(error).toMatchObject({ code, method: testCase.method, retryable });
     expect(source.isRetryable?.(error)).toBe(retryable);
     expect((error as Error).message).toContain(testCase.method);
+    expect((error as Error).message).not.toContain('\n');
+    if ((error as AtprotoCallError).status !== undefined) expect((error as Error).message).toContain(`answered ${(error as AtprotoCallError).status}`);
   });
 });
 
