@@ -69,9 +69,11 @@ export function toS3WriteError(error: unknown, context: S3FailureContext): unkno
   const raw = error instanceof Error ? error.message : '';
   const detail = raw !== '' && raw !== code && raw !== 'UnknownError' ? `: ${raw}` : '';
   const hint = hintFor(code, status, context);
+  // The SDK names an error `Unknown` when the body is no S3 error document (a proxy's or gateway's page): say so.
+  const answered =
+    status !== undefined && (code === 'Unknown' || code === 'UnknownError') ? `HTTP ${status} without an S3 error document` : `${code}${status === undefined ? '' : ` (HTTP ${status})`}`;
   const message =
-    `writing ${s3Url(context)} failed: ${context.operation} answered ${code}` +
-    `${status === undefined ? '' : ` (HTTP ${status})`}${attempts === undefined || attempts <= 1 ? '' : ` after ${attempts} attempts`}${detail}` +
+    `writing ${s3Url(context)} failed: ${context.operation} answered ${answered}${attempts === undefined || attempts <= 1 ? '' : ` after ${attempts} attempts`}${detail}` +
     (hint === undefined ? '' : ` (${hint})`);
   return new EtlError('S3_WRITE_FAILED', message, { cause: error });
 }

@@ -57,6 +57,50 @@ describe('S3 faults', () => {
     ]);
   });
 
+  it('retries gateway answers that are no S3 error document, and bodies cut off mid-way: the object lands byte-identical', async () => {
+    const html = '<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>';
+    const initiated = `<?xml version="1.0" encoding="UTF-8"?>\n<InitiateMultipartUploadResult><Bucket>${BUCKET}</Bucket><Key>k</Key><UploadId>never-used</UploadId></InitiateMultipartUploadResult>`;
+    const gateway: S3Faults = (r) => {
+      if (r.seen > 1) return undefined;
+      if (r.operation === 'CreateMultipartUpload') return s3Faults.raw(200, initiated, { truncate: true });
+      if (r.operation === 'UploadPart' && r.partNumber === 1) return s3Faults.raw(502, 'Bad Gateway');
+      if (r.operation === 'UploadPart' && r.partNumber === 2) return s3Faults.raw(502, html, { headers: { 'content-type': 'text/html' } });
+      if (r.operation === 'UploadPart' && r.partNumber === 3) return s3Faults.raw(500, '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InternalError</Code><Message>We encount', { truncate: true });
+      if (r.operation === 'CompleteMultipartUpload') return s3Faults.raw(504, 'upstream request timeout', { headers: { 'content-type': 'text/plain' } });
+      return undefined;
+    };
+    const { server, sink } = await sinkBehind(gateway, {});
+    const pages = bigPages();
+    await writeTask(sink, task(), pages);
+
+    const body = await getObject(server, BUCKET, 'feeds/dt=2024-03-09/alice.ndjson');
+    expect(body.equals(Buffer.from(ndjson(pages.flat())))).toBe(true);
+    expect(server.requestLog.filter((r) => r.fault !== undefined).map((r) => `${r.operation}${r.partNumber ?? ''}:${r.fault}`).sort()).toEqual([
+      'CompleteMultipartUpload:raw 504',
+      'CreateMultipartUpload:raw 200 truncated',
+      'UploadPart1:raw 502',
+      'UploadPart2:raw 502',
+      'UploadPart3:raw 500 truncated',
+    ]);
+  });
+
+  it('retries a small PutObject answered 503 with an HTML page, and fails a 403 HTML page at once naming status and operation', async () => {
+    const page = (status: number) => s3Faults.raw(status, `<html><body><h1>${status}</h1></body></html>`, { headers: { 'content-type': 'text/html' } });
+    const flaky: S3Faults = (r) => (r.operation === 'PutObject' && r.seen === 1 ? page(503) : undefined);
+    const { server, sink } = await sinkBehind(flaky, {});
+    await writeTask(sink, task(), [[{ id: 1 }]]);
+    expect(await getObject(server, BUCKET, 'feeds/dt=2024-03-09/alice.ndjson')).toEqual(Buffer.from(ndjson([{ id: 1 }])));
+    await server.close();
+
+    const denied: S3Faults = (r) => (r.operation === 'PutObject' ? page(403) : undefined);
+    const behind = await sinkBehind(denied, { retry: { maxAttempts: 3 } });
+    const error = await rejectionOf(writeTask(behind.sink, task(), [[{ id: 1 }]]));
+    expect(error.message).toMatch(/^writing s3:\/\/faults\/feeds\/dt=2024-03-09\/alice\.ndjson failed: PutObject answered HTTP 403 without an S3 error document$/);
+    expect(error.message).not.toContain('\n');
+    expect(behind.server.requestLog.filter((r) => r.operation === 'PutObject')).toHaveLength(1);
+    expect(await listKeys(behind.server, BUCKET)).toEqual([]);
+  });
+
   it('retries a failed PutObject (small objects) and gzip parts of a rolled-over task', async () => {
     const flaky: S3Faults = (r) => (r.seen <= 2 && (r.operation === 'PutObject' || r.operation === 'UploadPart') ? s3Faults.internalError() : undefined);
     const { server, sink } = await sinkBehind(flaky, { key: 'feeds/{partition}.jsonl.gz', rollover: { maxRecords: 3 } });
