@@ -67,6 +67,31 @@ describe('root example config', () => {
     expect(appView.requestLog.filter((r) => r.nsid === 'app.bsky.feed.getAuthorFeed')).toHaveLength(12);
   });
 
+  it('a partition the upstream did not give is exit 2 with a suggestion, and the run is not recorded as succeeded', async () => {
+    const did = dataset.actors[3]?.did ?? '';
+    const typo = `${did.slice(0, -1)}x`;
+    const result = await runExample({ root, appView, s3, bucket: BUCKET, starterPack, args: ['--json', '--partition', typo], stdio: 'pipe' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`no such partition '${typo}'`);
+    expect(result.stderr).toContain(`did you mean '${did}'?`);
+    const summary = JSON.parse(result.stdout) as { status: string; tasks: { taskId: string }[] };
+    expect(summary.status).toBe('failed');
+    expect(summary.tasks.filter((t) => t.taskId.startsWith('authorFeeds/'))).toEqual([]);
+  });
+
+  it('reruns one member feed: --pipeline authorFeeds --partition <did> runs the upstream, then only that feed', async () => {
+    const did = dataset.actors[3]?.did ?? '';
+    const feedCalls = () => appView.requestLog.filter((r) => r.nsid === 'app.bsky.feed.getAuthorFeed').length;
+    const before = feedCalls();
+    const result = await runExample({ root, appView, s3, bucket: BUCKET, starterPack, args: ['--json', '--pipeline', 'authorFeeds', '--partition', did], stdio: 'pipe' });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout) as { status: string; tasks: { taskId: string; records: number }[] };
+    expect(summary.status).toBe('succeeded');
+    expect(summary.tasks.map((t) => [t.taskId, t.records])).toEqual([[`starterPackMembers/${starterPack}`, 5], [`authorFeeds/${did}`, 101]]);
+    expect(feedCalls() - before).toBe(3);
+  });
+
   it('validates with no network call', async () => {
     const before = { atproto: appView.requests, s3: s3.requests };
     const result = await runExample({ root, appView, s3, bucket: BUCKET, starterPack: 'not a starter pack', args: ['--json'], stdio: 'pipe' });

@@ -53,6 +53,10 @@ export async function runCommand(args: CliArgs, io: CliIo): Promise<number> {
   }
 
   writeLine(io.stdout, args.json ? JSON.stringify(summary, null, 2) : summaryText(summary));
+  // A selected partition the upstream did not give is a mistake in the command line, as with static ones.
+  const notFound = summary.errors.filter((e) => e.code === 'PARTITION_NOT_FOUND');
+  for (const error of notFound) writeLine(io.stderr, `etl: ${error.message}`);
+  if (notFound.length > 0) return EXIT.usage;
   if (summary.status === 'aborted') return EXIT.interrupted;
   return summary.status === 'succeeded' ? EXIT.ok : EXIT.taskFailed;
 }

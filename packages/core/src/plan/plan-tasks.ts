@@ -25,21 +25,43 @@ export function planTasks(config: ResolvedConfig, selection: TaskSelection = {})
   }
   const pipelines = selectedPipelines(config, selection);
   const wantedPartitions = selection.partitions?.length ? new Set(selection.partitions) : undefined;
+  const inFull = feedersRunInFull(config, selection);
 
   const tasks: PlannedTask[] = [];
   for (const pipeline of pipelines) {
     for (const partition of pipeline.partitions) {
-      if (wantedPartitions && !wantedPartitions.has(partition)) continue;
+      if (wantedPartitions && !wantedPartitions.has(partition) && !inFull.has(pipeline.name)) continue;
       tasks.push(taskFor(pipeline, partition));
     }
   }
   const anyDynamic = pipelines.some((p) => p.partitionsFrom !== undefined);
   for (const partition of anyDynamic ? [] : (wantedPartitions ?? [])) {
     if (!tasks.some((t) => t.partition === partition)) {
-      throw new UsageError(`partition '${partition}' is not in ${selection.pipelines?.length ? 'the selected pipelines' : 'any pipeline'} of ${config.file}`);
+      const known = [...new Set(pipelines.flatMap((p) => p.partitions))];
+      throw new UsageError(`no such partition '${partition}' in ${selection.pipelines?.length ? 'the selected pipelines' : 'any pipeline'} of ${config.file}${suggestPartition(partition, known)}`);
     }
   }
   return tasks;
+}
+
+/** ` (did you mean 'x'?)`, or nothing when there is nothing to suggest. */
+export function suggestPartition(partition: string, known: readonly string[]): string {
+  return known.length > 0 ? ` (did you mean '${closest(partition, [...known])}'?)` : '';
+}
+
+/**
+ * The pipelines that must run all their partitions whatever the partition selection: those feeding a
+ * selected `fromPipeline` pipeline, when some selected partition is none of the static ones (so it can
+ * only be a partition the upstream gives). `--partition <did>` then runs the upstream, and only that
+ * partition downstream.
+ */
+export function feedersRunInFull(config: ResolvedConfig, selection: TaskSelection = {}): Set<string> {
+  const wanted = selection.partitions ?? [];
+  if (wanted.length === 0) return new Set();
+  const pipelines = selectedPipelines(config, selection);
+  const staticKeys = new Set(pipelines.filter((p) => p.partitionsFrom === undefined).flatMap((p) => p.partitions));
+  if (wanted.every((p) => staticKeys.has(p))) return new Set();
+  return new Set(pipelines.flatMap((p) => (p.partitionsFrom ? [p.partitionsFrom.pipeline] : [])));
 }
 
 export function taskFor(pipeline: ResolvedPipeline, partition: string): PlannedTask {

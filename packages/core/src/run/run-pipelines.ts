@@ -4,7 +4,7 @@ import type { ResolvedConfig, ResolvedPipeline } from '../config/resolved-config
 import { UsageError } from '../errors/usage-error.js';
 import { toErrorInfo } from '../events/error-info.js';
 import type { ErrorInfo, RunEvent, RunEventListener, RunSummary, TaskRef, TaskSummary } from '../events/run-events.js';
-import { planTasks, selectedPipelines, taskFor, type PlannedTask, type TaskSelection } from '../plan/plan-tasks.js';
+import { feedersRunInFull, planTasks, selectedPipelines, suggestPartition, taskFor, type PlannedTask, type TaskSelection } from '../plan/plan-tasks.js';
 import type { SinkOutput } from '../plugin/sink.js';
 import { TaskScheduler } from '../schedule/task-scheduler.js';
 import { secretRegistry } from '../secrets/env.js';
@@ -54,6 +54,8 @@ async function runWithStore(config: ResolvedConfig, options: RunOptions, store: 
   const selection = previous ? previous.selection : { pipelines: [...(options.pipelines ?? [])], partitions: [...(options.partitions ?? [])] };
   const pipelines = selectedPipelines(config, selection);
   const wantedPartitions = selection.partitions.length > 0 ? new Set(selection.partitions) : undefined;
+  const inFull = feedersRunInFull(config, selection);
+  const selectionErrors: ErrorInfo[] = [];
   const initialTasks = previous ? tasksToResume(config, previous, options.resume ?? 'unfinished') : planTasks(config, selection);
 
   const lock = await store?.lock(pipelines.map((p) => p.name), { runId });
@@ -99,14 +101,15 @@ async function runWithStore(config: ResolvedConfig, options: RunOptions, store: 
       },
     });
 
-    const enqueue = (tasks: readonly PlannedTask[]) => {
-      recorder.addTasks(tasks.map(taskRef));
+    const enqueue = (tasks: readonly PlannedTask[], recorded = false) => {
+      if (!recorded) recorder.addTasks(tasks.map(taskRef));
       for (const task of tasks) emit({ type: 'task-queued', ...taskRef(task) });
       scheduler.add(tasks);
     };
 
     /** Plans each dynamic pipeline whose upstream tasks have all settled; closes the queue when none is left. */
     const planReadyDownstreams = (): void => {
+      const planned: PlannedTask[] = [];
       for (let progressed = true; progressed; ) {
         progressed = false;
         for (const pipeline of pipelines) {
@@ -124,10 +127,34 @@ async function runWithStore(config: ResolvedConfig, options: RunOptions, store: 
           recorder.removeTask(`${pipeline.name}/*`); // skipped by an earlier attempt whose upstream failed
           const keys = [...new Set(upstream.flatMap((t) => t.emitted?.[pipeline.name] ?? []))];
           recorder.setDynamicPartitions(pipeline.name, keys);
-          enqueue(keys.filter((k) => !wantedPartitions || wantedPartitions.has(k)).flatMap((k) => plannedOrRejected(pipeline, k)));
+          const tasks = keys.filter((k) => !wantedPartitions || wantedPartitions.has(k) || inFull.has(pipeline.name)).flatMap((k) => plannedOrRejected(pipeline, k));
+          recorder.addTasks(tasks.map(taskRef)); // recorded now, so a pipeline fed by this one waits for them
+          planned.push(...tasks);
         }
       }
+      const unmatched = unplanned.size === 0 ? partitionsMatchingNothing() : [];
+      if (unmatched.length > 0) {
+        // Once the upstream has given the partitions, a selected one that is none of them is a mistake in the
+        // selection: nothing downstream runs, and the run fails with what the partitions are.
+        for (const task of planned) recorder.removeTask(task.taskId);
+        const known = [...new Set([...pipelines.flatMap((p) => p.partitions), ...Object.values(recorder.current.dynamicPartitions).flat()])];
+        for (const partition of unmatched) {
+          selectionErrors.push({ name: 'EtlError', code: 'PARTITION_NOT_FOUND', message: `no such partition '${partition}' in ${selection.pipelines.length ? 'the selected pipelines' : 'any pipeline'} of ${config.file}${suggestPartition(partition, known)}` });
+        }
+      } else if (planned.length > 0) {
+        enqueue(planned, true);
+      }
       if (unplanned.size === 0) scheduler.close();
+    };
+
+    /** Selected partitions no task of this run has, once every dynamic pipeline is planned (fresh runs only). */
+    let selectionChecked = false;
+    const partitionsMatchingNothing = (): string[] => {
+      if (selectionChecked || !wantedPartitions || previous) return [];
+      selectionChecked = true;
+      const tasks = recorder.current.tasks;
+      if (tasks.some((t) => t.partition === '*')) return []; // an upstream failed: it gave no partitions to match
+      return [...wantedPartitions].filter((p) => !tasks.some((t) => t.partition === p));
     };
 
     /** A key the downstream source refuses fails its own task at once instead of reaching the API. */
@@ -176,6 +203,7 @@ async function runWithStore(config: ResolvedConfig, options: RunOptions, store: 
       for (const pipeline of pipelines) if (all.some((t) => t.pipeline === pipeline.name && t.status !== 'skipped' && t.status !== 'pending')) await host.sinkOf(pipeline).catch(() => undefined);
     }
     const { outputs, errors } = await finishSinks(host, pipelines, all, { runId, taskStatus, runStartedAt, redactor });
+    errors.unshift(...selectionErrors);
     await host.close();
 
     for (const result of await Promise.allSettled(stateWrites)) {
