@@ -121,28 +121,37 @@ export function compressionOf(options: Pick<S3SinkOptions, 'compression' | 'key'
   return options.compression ?? (options.key.endsWith('.gz') ? 'gzip' : 'none');
 }
 
-/** Checks beyond the schema; touches no network. */
+/**
+ * Checks beyond the schema; touches no network. The core runs it also on options that failed the schema
+ * (so one `etl validate` reports everything), hence each check first makes sure of the values it reads.
+ */
 export function checkS3SinkOptions(options: S3SinkOptions): PluginProblem[] {
-  const reserve = options.rollover === undefined ? 0 : PART_SUFFIX_RESERVE_BYTES;
-  const problems: PluginProblem[] = checkKeyTemplate(options.key, KEY_PLACEHOLDERS, reserve).map((message) => ({ path: 'key', message }));
-  // Readers pick a decoder from the suffix, so a mismatch yields files nothing can read.
-  const gzKey = options.key.endsWith('.gz');
-  if (options.compression === 'none' && gzKey) {
-    problems.push({ path: 'key', message: 'the key ends in ".gz" but compression is "none"; drop ".gz" or use gzip' });
+  const { key, compression, manifest, metadata, rollover } = options as Partial<Record<keyof S3SinkOptions, unknown>>;
+  const problems: PluginProblem[] = [];
+  if (typeof key === 'string') {
+    const reserve = rollover === undefined ? 0 : PART_SUFFIX_RESERVE_BYTES;
+    problems.push(...checkKeyTemplate(key, KEY_PLACEHOLDERS, reserve).map((message) => ({ path: 'key', message })));
+    // Readers pick a decoder from the suffix, so a mismatch yields files nothing can read.
+    const gzKey = key.endsWith('.gz');
+    if (compression === 'none' && gzKey) {
+      problems.push({ path: 'key', message: 'the key ends in ".gz" but compression is "none"; drop ".gz" or use gzip' });
+    }
+    if (compression === 'gzip' && !gzKey) {
+      problems.push({ path: 'key', message: 'compression is "gzip" but the key does not end in ".gz"; add ".gz"' });
+    }
   }
-  if (options.compression === 'gzip' && !gzKey) {
-    problems.push({ path: 'key', message: 'compression is "gzip" but the key does not end in ".gz"; add ".gz"' });
-  }
-  if (typeof options.manifest === 'string') {
-    for (const message of checkKeyTemplate(options.manifest, MANIFEST_PLACEHOLDERS)) problems.push({ path: 'manifest', message });
-    if (!options.manifest.includes('{runId}')) {
+  if (typeof manifest === 'string') {
+    for (const message of checkKeyTemplate(manifest, MANIFEST_PLACEHOLDERS)) problems.push({ path: 'manifest', message });
+    if (!manifest.includes('{runId}')) {
       problems.push({ path: 'manifest', message: 'the manifest key must contain {runId}: one manifest per run, so a failed run cannot replace the manifest of a good one' });
     }
-    if (options.manifest === options.key) problems.push({ path: 'manifest', message: 'the manifest key must differ from the data key' });
+    if (manifest === key) problems.push({ path: 'manifest', message: 'the manifest key must differ from the data key' });
   }
-  const metadataBytes = Object.entries(options.metadata ?? {}).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value), 0);
-  if (metadataBytes > MAX_METADATA_BYTES) {
-    problems.push({ path: 'metadata', message: `user-defined metadata takes ${metadataBytes} bytes; S3 allows ${MAX_METADATA_BYTES}` });
+  if (typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata)) {
+    const metadataBytes = Object.entries(metadata).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(String(value)), 0);
+    if (metadataBytes > MAX_METADATA_BYTES) {
+      problems.push({ path: 'metadata', message: `user-defined metadata takes ${metadataBytes} bytes; S3 allows ${MAX_METADATA_BYTES}` });
+    }
   }
   return problems;
 }

@@ -325,6 +325,23 @@ describe('s3.ndjson options in a config', () => {
     expect(problems.join('\n')).toMatch(/sink\.storageClass/);
   });
 
+  it('reports a value below the schema minimum and an unknown placeholder in one run, each once', () => {
+    expect(problemsOf({ bucket: BUCKET, key: 'f/{day}.jsonl', partSizeBytes: 1024 })).toEqual([
+      'pipelines.feeds.sink.partSizeBytes: expected a number >= 5242880, found number 1024',
+      'pipelines.feeds.sink.key: unknown placeholder {day}; allowed placeholders: {pipeline}, {partition}, {date}, {hour}, {runId}',
+    ]);
+  });
+
+  it('checks what it can read when other options are malformed', () => {
+    expect(problemsOf({ bucket: 'Bad_Bucket', key: 7, manifest: 'm/{partition}.json', metadata: 'x' })).toEqual([
+      'pipelines.feeds.sink.bucket: expected a string matching ^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$, found string "Bad_Bucket"',
+      'pipelines.feeds.sink.key: expected string, found number 7',
+      'pipelines.feeds.sink.metadata: expected object, found string "x"',
+      'pipelines.feeds.sink.manifest: unknown placeholder {partition}; allowed placeholders: {runId}, {date}, {hour}',
+      'pipelines.feeds.sink.manifest: the manifest key must contain {runId}: one manifest per run, so a failed run cannot replace the manifest of a good one',
+    ]);
+  });
+
   it('reports an unknown placeholder as a config error at the key', () => {
     expect(problemsOf({ bucket: BUCKET, key: 'f/{day}.jsonl' })).toEqual([
       'pipelines.feeds.sink.key: unknown placeholder {day}; allowed placeholders: {pipeline}, {partition}, {date}, {hour}, {runId}',

@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import { closest } from 'fastest-levenshtein';
+import { closest, distance } from 'fastest-levenshtein';
 import type { CompiledSchemaCache } from './compiled-schema-cache.js';
 import { joinPath } from './config-error.js';
 import { SchemaCompiler, type CompiledSchema } from './schema-compiler.js';
@@ -76,7 +76,7 @@ function toProblem(error: ErrorObject, data: unknown, options: ValidateOptions):
     case 'additionalProperties': {
       const key = String(params.additionalProperty);
       const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
-      const suggestion = allowed.length > 0 ? `did you mean '${closest(key, allowed)}'?` : undefined;
+      const suggestion = closeEnough(key, allowed);
       const expected = allowed.length > 0 ? `; expected one of: ${allowed.join(', ')}` : '';
       return { path: joinPath([...segments, key]), message: `unknown key '${key}'${expected}`, suggestion };
     }
@@ -117,6 +117,13 @@ function toProblem(error: ErrorObject, data: unknown, options: ValidateOptions):
     default:
       return { path: joinPath(segments), message: `${error.message ?? 'is invalid'}, found ${found}` };
   }
+}
+
+/** The allowed key nearest to a mistyped one, as a suggestion; none when even the nearest is far off (a key from another level). */
+function closeEnough(key: string, allowed: readonly string[]): string | undefined {
+  if (allowed.length === 0) return undefined;
+  const nearest = closest(key, allowed as string[]);
+  return distance(key.toLowerCase(), nearest.toLowerCase()) <= Math.max(2, Math.floor(key.length / 3)) ? `did you mean '${nearest}'?` : undefined;
 }
 
 function pointerToSegments(pointer: string): (string | number)[] {

@@ -63,12 +63,26 @@ export function validateConfigWith(validator: SchemaValidator, raw: unknown, fil
   const problems: ConfigProblem[] = [];
   const add = (list: readonly SchemaProblem[]) => problems.push(...list.map((p) => ({ file, ...p })));
 
-  add(validator.validate(envelopeSchema, raw, { at: [] }));
+  add(atTheirLevel(validator.validate(envelopeSchema, raw, { at: [] }), raw));
   if (typeof raw !== 'object' || raw === null) throw new ConfigError(problems);
   const config = raw as RawConfig;
   const groups = isPlainObject(config.concurrency?.groups) ? config.concurrency.groups : {};
   const pipelines = isPlainObject(config.pipelines) ? config.pipelines : {};
   const secrets: string[] = [];
+  // A plugin value shared by pipelines is checked once, where it is first used; its problems name the others.
+  const users = pluginUsers(pipelines);
+  const checked = new Map<object, PluginCheck>();
+  const checkOnce = (value: unknown, role: 'source' | 'sink', name: string): PluginCheck => {
+    const key = typeof value === 'object' && value !== null ? value : undefined;
+    const earlier = key === undefined ? undefined : checked.get(key);
+    if (earlier) return earlier;
+    const others = (key === undefined ? [] : users.get(key) ?? []).filter((user) => user !== name);
+    const note = others.length === 0 ? '' : ` (the same ${role} value is also used by pipeline${others.length > 1 ? 's' : ''} ${others.join(', ')})`;
+    const addNoted = note === '' ? add : (list: readonly SchemaProblem[]) => add(list.map((p) => ({ ...p, message: `${p.message}${note}` })));
+    const result = checkPlugin(validator, value, role, ['pipelines', name, role], addNoted, secrets);
+    if (key !== undefined) checked.set(key, result);
+    return result;
+  };
 
   for (const [name, pipeline] of Object.entries(pipelines)) {
     const at = ['pipelines', name];
@@ -76,8 +90,8 @@ export function validateConfigWith(validator: SchemaValidator, raw: unknown, fil
       add([{ path: joinPath(at), message: `pipeline name ${JSON.stringify(name)} is not allowed: ${PIPELINE_NAME_RULE}` }]);
     }
     if (!isPlainObject(pipeline)) continue;
-    const source = checkPlugin(validator, pipeline.source, 'source', [...at, 'source'], add, secrets);
-    checkPlugin(validator, pipeline.sink, 'sink', [...at, 'sink'], add, secrets);
+    const source = checkOnce(pipeline.source, 'source', name).source;
+    checkOnce(pipeline.sink, 'sink', name);
     if (pipeline.transform !== undefined && typeof pipeline.transform !== 'function') {
       add([{ path: joinPath([...at, 'transform']), message: `expected a function, found ${describeFound(pipeline.transform)}` }]);
     }
@@ -105,6 +119,55 @@ export function validateConfigWith(validator: SchemaValidator, raw: unknown, fil
   return resolve(config, file, directory, secrets);
 }
 
+/** What checking one plugin value found. */
+interface PluginCheck {
+  /** The source, when its options pass its schema (so that its partition checks can read them). */
+  readonly source: SourceSpec | undefined;
+  /** A plugin whose options pass its schema and its own checks. */
+  readonly valid: SourceSpec | SinkSpec | undefined;
+}
+
+/** The pipelines using each plugin value (by identity), in config order. */
+function pluginUsers(pipelines: Record<string, RawPipeline>): Map<object, string[]> {
+  const users = new Map<object, string[]>();
+  for (const [name, pipeline] of Object.entries(pipelines)) {
+    if (!isPlainObject(pipeline)) continue;
+    for (const value of new Set([pipeline.source, pipeline.sink])) {
+      if (typeof value !== 'object' || value === null) continue;
+      users.set(value, [...(users.get(value) ?? []), name]);
+    }
+  }
+  return users;
+}
+
+const TOP_LEVEL_KEYS = Object.keys(envelopeSchema.properties);
+const PIPELINE_KEYS = Object.keys(envelopeSchema.properties.pipelines.additionalProperties.properties);
+
+/**
+ * An unknown key that is a known key of the other level (`concurrency` inside a pipeline, `partitions` at
+ * the top) is told where it belongs, instead of a suggestion from the wrong level.
+ */
+function atTheirLevel(problems: readonly SchemaProblem[], raw: unknown): SchemaProblem[] {
+  if (!isPlainObject(raw)) return [...problems];
+  const moved = new Map<string, string>();
+  for (const key of PIPELINE_KEYS) {
+    if (!TOP_LEVEL_KEYS.includes(key)) moved.set(`${joinPath([key])}\u0000${key}`, `'${key}' is not a top-level option; it belongs inside a pipeline (pipelines.<name>.${key})`);
+  }
+  const pipelines = (raw as { pipelines?: unknown }).pipelines;
+  if (isPlainObject(pipelines)) {
+    for (const name of Object.keys(pipelines)) {
+      for (const key of TOP_LEVEL_KEYS) {
+        if (!PIPELINE_KEYS.includes(key)) moved.set(`${joinPath(['pipelines', name, key])}\u0000${key}`, `'${key}' is not a pipeline option; it belongs at the top level of the config`);
+      }
+    }
+  }
+  return problems.map((problem) => {
+    const key = /^unknown key '(.*?)'/.exec(problem.message)?.[1];
+    const message = key === undefined ? undefined : moved.get(`${problem.path}\u0000${key}`);
+    return message === undefined ? problem : { path: problem.path, message };
+  });
+}
+
 function checkPlugin(
   validator: SchemaValidator,
   value: unknown,
@@ -112,7 +175,8 @@ function checkPlugin(
   at: readonly (string | number)[],
   add: (problems: readonly SchemaProblem[]) => void,
   secrets: string[],
-): SourceSpec | undefined {
+): PluginCheck {
+  const none: PluginCheck = { source: undefined, valid: undefined };
   const path = joinPath(at);
   const matches = role === 'source' ? isSourceSpec(value) : isSinkSpec(value);
   if (!matches) {
@@ -123,7 +187,7 @@ function checkPlugin(
         ? `expected a ${role}, found a ${role === 'source' ? 'sink' : 'source'} (${(value as SourceSpec).definition.name})`
         : `expected a ${role} made by a ${role} plugin factory (e.g. ${role === 'source' ? 'atprotoAuthorFeed({ ... })' : 's3Sink({ ... })'}), found ${describeFound(value)}`,
     }]);
-    return undefined;
+    return none;
   }
   const spec = value as SourceSpec | SinkSpec;
   const { definition } = spec;
@@ -135,14 +199,36 @@ function checkPlugin(
     });
   } catch (error) {
     add([{ path, message: `plugin '${definition.name}' declares an invalid options schema: ${(error as Error).message}` }]);
-    return undefined;
+    return none;
   }
   add(schemaProblems);
   secrets.push(...collectSecretValues(definition.options, spec.options));
-  if (schemaProblems.length === 0 && definition.check) {
-    add(pluginProblems(definition.check(spec.options), at));
+  const checkProblems = runCheck(definition.check, spec.options, at, schemaProblems.length > 0);
+  add(checkProblems);
+  const schemaValid = schemaProblems.length === 0;
+  return {
+    source: role === 'source' && schemaValid ? (spec as SourceSpec) : undefined,
+    valid: schemaValid && checkProblems.length === 0 ? spec : undefined,
+  };
+}
+
+/**
+ * Runs a plugin's own checks, also on options that failed the schema, so that one run reports both; each
+ * check guards the values it reads. A check that throws on options the schema already refused adds nothing.
+ */
+function runCheck(
+  check: ((options: never) => readonly PluginProblem[]) | undefined,
+  options: unknown,
+  at: readonly (string | number)[],
+  schemaFailed: boolean,
+): SchemaProblem[] {
+  if (!check) return [];
+  try {
+    return pluginProblems((check as (options: unknown) => readonly PluginProblem[])(options), at);
+  } catch (error) {
+    if (schemaFailed) return [];
+    throw error;
   }
-  return role === 'source' && schemaProblems.length === 0 ? (spec as SourceSpec) : undefined;
 }
 
 function pluginProblems(problems: readonly PluginProblem[], at: readonly (string | number)[]): SchemaProblem[] {
@@ -213,7 +299,7 @@ function checkStateStore(validator: SchemaValidator, value: unknown, add: (probl
   });
   add(problems);
   secrets.push(...collectSecretValues(value.definition.options, value.options));
-  if (problems.length === 0 && value.definition.check) add(pluginProblems(value.definition.check(value.options), ['state']));
+  add(runCheck(value.definition.check, value.options, ['state'], problems.length > 0));
 }
 
 function checkPartitions(partitions: readonly unknown[], source: SourceSpec | undefined, at: readonly string[]): SchemaProblem[] {

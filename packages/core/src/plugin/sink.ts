@@ -66,8 +66,20 @@ export interface SinkRunReport {
   readonly tasks: readonly SinkTaskReport[];
 }
 
+/** What a plugin instance's `check()` is given. */
+export interface PluginCheckContext {
+  readonly signal?: AbortSignal | undefined;
+}
+
 export interface SinkInstance<T> {
   open(task: SinkTask): Promise<SinkWriter<T>>;
+  /**
+   * Optional: checks that the target is there and these credentials may use it, without writing anything
+   * (e.g. a HEAD of the bucket). A run calls it once per instance, before the first task that writes to
+   * the instance makes its first source call; a rejection fails those tasks with its message, so make it
+   * one line that names the target (`s3://bucket: no such bucket`).
+   */
+  check?(context: PluginCheckContext): Promise<void>;
   /**
    * Called once after every task of the run has settled (e.g. to write a run manifest). What it returns is
    * listed in the run summary. A failure here fails the run, not the tasks.
@@ -79,6 +91,10 @@ export interface SinkInstance<T> {
 export interface SinkDefinition<S, T, O = OptionsOf<S>> {
   readonly name: string;
   readonly options: S;
+  /**
+   * Checks beyond the schema, run by `etl validate`; must not touch the network. Also called on options that
+   * failed the schema (so that one run reports everything): guard each value read; a throw is then ignored.
+   */
   check?(options: O): readonly PluginProblem[];
   create(options: O): SinkInstance<T> | Promise<SinkInstance<T>>;
 }

@@ -86,7 +86,10 @@ export interface SourceDefinition<S, R, O = OptionsOf<S>> {
   /** A stable, package-like name, e.g. `atproto.authorFeed`. */
   readonly name: string;
   readonly options: S;
-  /** Checks beyond the schema, run by `etl validate`; must not touch the network. */
+  /**
+   * Checks beyond the schema, run by `etl validate`; must not touch the network. Also called on options that
+   * failed the schema (so that one run reports everything): guard each value read; a throw is then ignored.
+   */
   check?(options: O): readonly PluginProblem[];
   /** The source can run in `mode: 'incremental'` (it understands `bookmark` and returns new ones). */
   readonly incremental?: boolean;

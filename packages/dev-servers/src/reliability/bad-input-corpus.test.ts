@@ -62,6 +62,8 @@ const corpus: [string, string, string, RegExp][] = [
   ['JSON unknown plugin export', 'etl.config.json', JSON.stringify({ pipelines: { feeds: { source: { use: '@etl/source-atproto#atprotoNoSuchSource', options: {} }, partitions: ['alice.test'], sink: { use: '@etl/sink-s3#s3Sink', options: { bucket: 'b', key: '{partition}' } } } } }), /pipelines\.feeds\.source/],
   ['JSON bad plugin options', 'etl.config.json', JSON.stringify({ pipelines: { feeds: { source: { use: '@etl/source-atproto#atprotoAuthorFeed', options: { limit: -1 } }, partitions: ['alice.test'], sink: { use: '@etl/sink-s3#s3Sink', options: { bucket: 'b', key: '{partition}' } } } } }), /pipelines\.feeds\.source/],
   ['YAML wrong types', 'etl.config.yaml', `pipelines:\n  feeds:\n    source: { use: '@etl/source-atproto#atprotoAuthorFeed', options: {} }\n    partitions: 7\n    sink: { use: '@etl/sink-s3#s3Sink', options: { bucket: b, key: '{partition}' } }\n`, /pipelines\.feeds\.partitions/],
+  ['sink value below its minimum and unknown placeholder, in one run', 'etl.config.ts', one(`{ source: feed, partitions: ['alice.test'], sink: s3Sink({ bucket: 'bucket-x', key: '{day}/{partition}.jsonl', partSizeBytes: 1024 }) }`), /pipelines\.feeds\.sink\.partSizeBytes: expected a number >= 5242880[\s\S]*pipelines\.feeds\.sink\.key: unknown placeholder \{day\}/],
+  ['top-level key inside a pipeline', 'etl.config.ts', one(`{ source: feed, partitions: ['alice.test'], sink, concurrency: { limit: 2 } }`), /pipelines\.feeds\.concurrency: 'concurrency' is not a pipeline option; it belongs at the top level of the config\n/],
 ];
 
 let appView: AppView;
