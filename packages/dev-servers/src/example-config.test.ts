@@ -92,6 +92,17 @@ describe('root example config', () => {
     expect(feedCalls() - before).toBe(3);
   });
 
+  it('a bucket that does not exist fails the run before any AppView call, with one line, and writes nothing', async () => {
+    const before = { calls: appView.requests, keys: await listKeys(s3, BUCKET) };
+    const result = await runExample({ root, appView, s3, bucket: 'no-such-bucket', starterPack, args: [], stdio: 'pipe' });
+    expect(result.code).toBe(1);
+    const lines = `${result.stdout}\n${result.stderr}`.split('\n').filter((l) => l.includes('s3://no-such-bucket: no such bucket'));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(result.stdout).not.toContain('NoSuchBucket');
+    expect(appView.requests).toBe(before.calls);
+    expect(await listKeys(s3, BUCKET)).toEqual(before.keys);
+  });
+
   it('validates with no network call', async () => {
     const before = { atproto: appView.requests, s3: s3.requests };
     const result = await runExample({ root, appView, s3, bucket: BUCKET, starterPack: 'not a starter pack', args: ['--json'], stdio: 'pipe' });

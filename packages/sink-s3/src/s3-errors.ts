@@ -81,3 +81,28 @@ export function toS3WriteError(error: unknown, context: S3FailureContext): unkno
 export function abortError(location: S3ObjectLocation, reason: unknown): Error {
   return Object.assign(new Error(`writing ${s3Url(location)} was aborted`, { cause: reason }), { name: 'AbortError' });
 }
+
+/**
+ * One line for a failed HeadBucket (the sink's check before any data is fetched): HeadBucket answers with a
+ * status and no error document, so 404 and 403 are told apart by status.
+ */
+export function toS3CheckError(error: unknown, context: { readonly bucket: string; readonly endpoint?: string | undefined }): unknown {
+  if (isAbortError(error) || error instanceof EtlError) return error;
+  const code = errorCode(error) ?? 'UnknownError';
+  const { status, attempts } = metadataOf(error);
+  const where = context.endpoint ? ` at ${context.endpoint}` : '';
+  const target = `s3://${context.bucket}`;
+  if (status === 404 || code === 'NotFound' || code === 'NoSuchBucket') {
+    return new EtlError('S3_NO_SUCH_BUCKET', `${target}: no such bucket${where} (create it or correct the \`bucket\` option); nothing was fetched`, { cause: error });
+  }
+  if (status === 403 || code === 'Forbidden' || code === 'AccessDenied' || code === 'AllAccessDisabled') {
+    return new EtlError(
+      'S3_ACCESS_DENIED',
+      `${target}: access denied${where} (HeadBucket needs s3:ListBucket on the bucket; check the credentials found by the AWS SDK); nothing was fetched`,
+      { cause: error },
+    );
+  }
+  const hint = hintFor(code, status, { bucket: context.bucket, key: '', operation: 'HeadBucket', endpoint: context.endpoint });
+  const answered = `${code}${status === undefined ? '' : ` (HTTP ${status})`}${attempts === undefined || attempts <= 1 ? '' : ` after ${attempts} attempts`}`;
+  return new EtlError('S3_CHECK_FAILED', `${target}: HeadBucket answered ${answered}${hint === undefined ? '' : ` (${hint})`}; nothing was fetched`, { cause: error });
+}

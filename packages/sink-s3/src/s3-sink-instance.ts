@@ -1,11 +1,11 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { HeadBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { EtlError, type SinkInstance, type SinkOutput, type SinkRunReport, type SinkTask, type SinkWriter } from '@etl/core';
 import { keyClaims } from './key-claims.js';
 import type { S3SinkOptions } from './options.js';
 import { resolveS3SinkOptions } from './resolve-options.js';
 import { buildRunManifest } from './run-manifest.js';
 import { createS3Client } from './s3-client.js';
-import { abortError, s3Url, toS3WriteError } from './s3-errors.js';
+import { abortError, s3Url, toS3CheckError, toS3WriteError } from './s3-errors.js';
 import { S3TaskWriter } from './s3-task-writer.js';
 import { describeTask, manifestKey, taskKeys } from './task-keys.js';
 
@@ -30,6 +30,13 @@ export function createS3Sink(options: S3SinkOptions): SinkInstance<unknown> {
   const manifestAdvice = 'give each s3Sink its own `manifest` key, or use one s3Sink value for these pipelines';
 
   return {
+    /** HeadBucket, with the sink's own client (its retry settings): the bucket exists and these credentials reach it. */
+    async check(context): Promise<void> {
+      await client.send(new HeadBucketCommand({ Bucket: bucket }), context.signal ? { abortSignal: context.signal } : {}).catch((error: unknown) => {
+        throw toS3CheckError(error, { bucket, endpoint });
+      });
+    },
+
     async open(task: SinkTask): Promise<SinkWriter<unknown>> {
       const keys = taskKeys(resolved, task);
       const dataKey = keys.rollover ? keys.keys.key(1) : keys.key;

@@ -88,6 +88,20 @@ export interface SinkInstance<T> {
   close?(): Promise<void>;
 }
 
+/** A pipeline writing to a sink, as `checkPlan` sees it. */
+export interface SinkPlanEntry<O = unknown> {
+  readonly pipeline: string;
+  /** The options of the sink value it uses; pipelines sharing one sink value share this object. */
+  readonly options: O;
+  /** Its static partitions (one task each), or undefined when they come from another pipeline at run time. */
+  readonly partitions: readonly string[] | undefined;
+}
+
+/** A problem `checkPlan` found, at `path` inside the sink options of `pipeline`. */
+export interface SinkPlanProblem extends PluginProblem {
+  readonly pipeline: string;
+}
+
 export interface SinkDefinition<S, T, O = OptionsOf<S>> {
   readonly name: string;
   readonly options: S;
@@ -96,6 +110,12 @@ export interface SinkDefinition<S, T, O = OptionsOf<S>> {
    * failed the schema (so that one run reports everything): guard each value read; a throw is then ignored.
    */
   check?(options: O): readonly PluginProblem[];
+  /**
+   * Optional: checks what the pipelines of a config would do together (e.g. two tasks writing one object),
+   * run by `etl validate` once per config with every pipeline whose sink is of this plugin (any of its
+   * values) and whose options and partitions are valid, in config order. Must not touch the network.
+   */
+  checkPlan?(entries: readonly SinkPlanEntry<O>[]): readonly SinkPlanProblem[];
   create(options: O): SinkInstance<T> | Promise<SinkInstance<T>>;
 }
 

@@ -31,6 +31,7 @@ const localGate: SourceGateFactory = ({ limit }) => sourceBulkhead(limit);
 export class PluginInstances {
   private readonly sources = new Map<SourceSpec, Promise<LiveSource>>();
   private readonly sinks = new Map<SinkSpec, Promise<SinkInstance<unknown>>>();
+  private readonly sinkChecks = new Map<SinkSpec, Promise<void>>();
   private readonly bulkheadLimits = new Map<SourceSpec, number>();
   private readonly sharing = new Map<SourceSpec, string[]>();
 
@@ -73,9 +74,34 @@ export class PluginInstances {
     return live;
   }
 
-  /** Every sink instance that was created, with the specs (hence pipelines) that share it. */
-  createdSinks(): { spec: SinkSpec; instance: Promise<SinkInstance<unknown>> }[] {
-    return [...this.sinks].map(([spec, instance]) => ({ spec, instance }));
+  /**
+   * The sink instance after its `check()` passed: once per instance, so every task writing to it waits for
+   * the same check and fails with it, before any of them calls its source.
+   */
+  checkedSink(spec: SinkSpec): Promise<SinkInstance<unknown>> {
+    let checked = this.sinkChecks.get(spec);
+    if (!checked) {
+      checked = this.sink(spec).then(async (instance) => {
+        await instance.check?.({});
+      });
+      checked.catch(() => undefined);
+      this.sinkChecks.set(spec, checked);
+    }
+    return checked.then(() => this.sink(spec));
+  }
+
+  /**
+   * Every sink instance that was created, with the specs (hence pipelines) that share it; one whose check
+   * failed is left out (it took no data, and its target is known to be unusable).
+   */
+  async createdSinks(): Promise<{ spec: SinkSpec; instance: Promise<SinkInstance<unknown>> }[]> {
+    const usable: { spec: SinkSpec; instance: Promise<SinkInstance<unknown>> }[] = [];
+    for (const [spec, instance] of this.sinks) {
+      const check = this.sinkChecks.get(spec);
+      if (check && !(await check.then(() => true, () => false))) continue;
+      usable.push({ spec, instance });
+    }
+    return usable;
   }
 
   /** Closes every instance that was created; close failures are ignored (the data is already committed). */

@@ -238,7 +238,7 @@ async function finishSinks(
 ): Promise<{ outputs: SinkOutput[]; errors: ErrorInfo[] }> {
   const outputs: SinkOutput[] = [];
   const errors: ErrorInfo[] = [];
-  for (const { spec, instance } of host.createdSinks()) {
+  for (const { spec, instance } of await host.createdSinks()) {
     try {
       const sink = await instance;
       if (!sink.finishRun) continue;

@@ -90,7 +90,7 @@ export class TaskHost implements TaskExecutor {
           put: (state) => store.saveTaskState(task.pipeline, task.partition, state),
         },
         plugins: async () => {
-          const [source, sink] = await Promise.all([this.instances.source(pipeline.source), this.instances.sink(pipeline.sink)]);
+          const [source, sink] = await Promise.all([this.instances.source(pipeline.source), this.instances.checkedSink(pipeline.sink)]);
           return { source: source.instance, gate: source.gate, sink };
         },
       },
@@ -103,7 +103,7 @@ export class TaskHost implements TaskExecutor {
     return this.instances.sink(pipeline.sink);
   }
 
-  createdSinks(): { spec: SinkSpec; instance: Promise<SinkInstance<unknown>> }[] {
+  createdSinks(): Promise<{ spec: SinkSpec; instance: Promise<SinkInstance<unknown>> }[]> {
     return this.instances.createdSinks();
   }
 
