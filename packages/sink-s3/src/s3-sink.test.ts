@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { defineSource, isAbortError } from '@etl/core';
+import { defineSource, fromPipeline, isAbortError } from '@etl/core';
 import { ConfigError, validateConfig } from '@etl/core/host';
 import { createTestS3Client, getObject, listKeys, startS3, type S3Server } from '@etl/dev-servers/s3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -346,6 +346,51 @@ describe('s3.ndjson options in a config', () => {
     expect(problemsOf({ bucket: BUCKET, key: 'f/{day}.jsonl' })).toEqual([
       'pipelines.feeds.sink.key: unknown placeholder {day}; allowed placeholders: {pipeline}, {partition}, {date}, {hour}, {runId}',
     ]);
+  });
+});
+
+describe('s3.ndjson key collisions at validate time (static partitions)', () => {
+  const source = defineSource({ name: 'test.none', options: { type: 'object', additionalProperties: false } as const, create: () => ({ fetchPage: async () => ({ records: [] }) }) });
+  const problemsOf = (pipelines: Record<string, unknown>): string[] => {
+    try {
+      validateConfig({ pipelines }, 'etl.config.ts');
+      return [];
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      return error.problems.map((p) => `${p.path}: ${p.message}`);
+    }
+  };
+  const pipe = (partitions: unknown, sink: unknown) => ({ source: source({}), partitions, sink });
+
+  it('refuses a key without {partition} for a pipeline with two static partitions, once, naming both', () => {
+    const sink = s3Sink({ bucket: BUCKET, key: 'f/dt={date}/{pipeline}.jsonl' });
+    expect(problemsOf({ feeds: pipe(['alice', 'bob'], sink) })).toEqual([
+      `pipelines.feeds.sink.key: pipeline "feeds", partitions "alice", "bob" would all write s3://${BUCKET}/f/dt={date}/feeds.jsonl in one run (the first to start writes, the others fail with S3_KEY_CONFLICT): add {partition} to the key template`,
+    ]);
+  });
+
+  it('refuses two pipelines whose templates render the same keys, naming both sides and the key', () => {
+    const sink = s3Sink({ bucket: BUCKET, key: 'f/{partition}.jsonl', rollover: { maxRecords: 10 } });
+    expect(problemsOf({ a: pipe(['alice', 'bob'], sink), b: pipe(['bob'], sink) })).toEqual([
+      `pipelines.b.sink.key: pipeline "a", partition "bob" and pipeline "b", partition "bob" would all write s3://${BUCKET}/f/bob-<part>.jsonl in one run (the first to start writes, the others fail with S3_KEY_CONFLICT): add {pipeline} to the key template, or give the pipelines different keys`,
+    ]);
+  });
+
+  it('sees collisions between two sink values on the same bucket and endpoint, not across buckets', () => {
+    const one = s3Sink({ bucket: BUCKET, key: 'x/{runId}/{partition}.jsonl' });
+    const two = s3Sink({ bucket: BUCKET, key: 'x/{runId}/{partition}.jsonl', manifest: false });
+    expect(problemsOf({ a: pipe(['p'], one), b: pipe(['p'], two) })).toEqual([
+      `pipelines.b.sink.key: pipeline "a", partition "p" and pipeline "b", partition "p" would all write s3://${BUCKET}/x/{runId}/p.jsonl in one run (the first to start writes, the others fail with S3_KEY_CONFLICT): add {pipeline} to the key template, or give the pipelines different keys`,
+    ]);
+    expect(problemsOf({ a: pipe(['p'], one), b: pipe(['p'], s3Sink({ bucket: 'other-bucket', key: 'x/{runId}/{partition}.jsonl' })) })).toEqual([]);
+    expect(problemsOf({ a: pipe(['p'], one), b: pipe(['p'], s3Sink({ bucket: BUCKET, endpoint: 'http://127.0.0.1:9', key: 'x/{runId}/{partition}.jsonl' })) })).toEqual([]);
+  });
+
+  it('accepts distinct keys, and leaves partitions from another pipeline to the run-time check', () => {
+    const sink = s3Sink({ bucket: BUCKET, key: 'f/{date}/{pipeline}/{partition}.jsonl' });
+    expect(problemsOf({ a: pipe(['alice', 'bob'], sink), b: pipe(['alice'], sink) })).toEqual([]);
+    const flat = s3Sink({ bucket: BUCKET, key: 'f/{date}.jsonl' });
+    expect(problemsOf({ a: pipe(['alice'], flat), b: pipe(fromPipeline('a', () => 'x'), flat) })).toEqual([]);
   });
 });
 

@@ -1,4 +1,5 @@
 import { defineSink, type SinkInstance } from '@etl/core';
+import { checkS3KeyCollisions } from './key-collisions.js';
 import { checkS3SinkOptions, s3SinkOptionsSchema, type S3SinkOptions } from './options.js';
 
 /**
@@ -9,6 +10,8 @@ export const s3Sink = defineSink({
   name: 's3.ndjson',
   options: s3SinkOptionsSchema,
   check: checkS3SinkOptions,
+  // Two tasks rendering one key, found from the static partitions before anything is written.
+  checkPlan: checkS3KeyCollisions,
   // Only a run creates instances: the instance module brings @aws-sdk/client-s3 (~0.25 s to import),
   // which `etl validate` and `etl list` never need.
   create: async (options: S3SinkOptions): Promise<SinkInstance<unknown>> => (await import('./s3-sink-instance.js')).createS3Sink(options),

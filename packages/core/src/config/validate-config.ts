@@ -12,7 +12,7 @@ import {
   type ResolvedPolicy,
 } from './resolved-config.js';
 import { describeFound, SchemaValidator, type SchemaProblem } from './schema-validator.js';
-import { isSinkSpec, type SinkSpec } from '../plugin/sink.js';
+import { isSinkSpec, type SinkPlanEntry, type SinkSpec } from '../plugin/sink.js';
 import { isSourceSpec, type SourceSpec } from '../plugin/source.js';
 import type { PluginProblem } from '../plugin/source.js';
 import { collectSecretValues, isSecretPath } from '../secrets/secret-values.js';
@@ -71,6 +71,8 @@ export function validateConfigWith(validator: SchemaValidator, raw: unknown, fil
   const secrets: string[] = [];
   // A plugin value shared by pipelines is checked once, where it is first used; its problems name the others.
   const users = pluginUsers(pipelines);
+  // Pipelines with a valid sink and valid partitions, by sink plugin: what each plugin's checkPlan sees.
+  const plans = new Map<SinkSpec['definition'], SinkPlanEntry[]>();
   const checked = new Map<object, PluginCheck>();
   const checkOnce = (value: unknown, role: 'source' | 'sink', name: string): PluginCheck => {
     const key = typeof value === 'object' && value !== null ? value : undefined;
@@ -91,7 +93,7 @@ export function validateConfigWith(validator: SchemaValidator, raw: unknown, fil
     }
     if (!isPlainObject(pipeline)) continue;
     const source = checkOnce(pipeline.source, 'source', name).source;
-    checkOnce(pipeline.sink, 'sink', name);
+    const sink = checkOnce(pipeline.sink, 'sink', name).valid as SinkSpec | undefined;
     if (pipeline.transform !== undefined && typeof pipeline.transform !== 'function') {
       add([{ path: joinPath([...at, 'transform']), message: `expected a function, found ${describeFound(pipeline.transform)}` }]);
     }
@@ -108,11 +110,18 @@ export function validateConfigWith(validator: SchemaValidator, raw: unknown, fil
         suggestion: declared.length > 0 ? `did you mean '${closest(pipeline.group, declared)}'?` : undefined,
       }]);
     }
-    add(checkPartitionsValue(pipeline.partitions, source, at, Object.keys(pipelines)));
+    const partitionProblems = checkPartitionsValue(pipeline.partitions, source, at, Object.keys(pipelines));
+    add(partitionProblems);
+    if (sink && partitionProblems.length === 0 && PIPELINE_NAME.test(name)) {
+      const partitions = isPartitionsFrom(pipeline.partitions) ? undefined : (pipeline.partitions as string[]);
+      const entries = plans.get(sink.definition) ?? [];
+      plans.set(sink.definition, [...entries, { pipeline: name, options: sink.options, partitions }]);
+    }
     add(checkBackoffOrder(pipeline.policy, [...at, 'policy']));
   }
   add(checkBackoffOrder(config.policy, ['policy']));
   add(checkPipelineGraph(pipelines));
+  for (const [definition, entries] of plans) add(checkSinkPlan(definition, entries));
   if (config.state !== undefined) checkStateStore(validator, config.state, add, secrets);
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -261,6 +270,16 @@ function checkPartitionsValue(value: unknown, source: SourceSpec | undefined, at
     }
   });
   return [...problems, ...checkPartitions(value, source, at)];
+}
+
+/** A sink plugin's own checks across the pipelines writing to it (e.g. two tasks rendering one object key). */
+function checkSinkPlan(definition: SinkSpec['definition'], entries: readonly SinkPlanEntry[]): SchemaProblem[] {
+  if (!definition.checkPlan) return [];
+  const known = new Set(entries.map((entry) => entry.pipeline));
+  return definition.checkPlan(entries).map((problem) => {
+    const at = known.has(problem.pipeline) ? joinPath(['pipelines', problem.pipeline, 'sink']) : 'pipelines';
+    return { path: [at, problem.path].filter(Boolean).join('.'), message: problem.message };
+  });
 }
 
 /** Pipelines fed by other pipelines form a graph; a cycle would wait forever. */
