@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const COMMANDS = ['run', 'worker', 'validate', 'list', 'runs', 'state', 'schema', 'init'] as const;
+export const COMMANDS = ['run', 'worker', 'validate', 'check', 'list', 'runs', 'state', 'schema', 'init'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -108,6 +108,8 @@ Commands:
   run                                Run the pipelines of the config (all, or those selected)
   worker --queue <redis-url>         Run tasks of \`etl run --queue\` runs on this machine until stopped
   validate                           Check the config and every plugin's options; no network call
+  check                              Test every source and sink of the config for reachability and
+                                     credentials, writing nothing; one line per plugin, exit 0 or 1
   list                               Show pipelines, partitions, groups and the task plan
   runs                               Show the run history (newest first)
   state show <pipeline> [partition]  Show checkpoints and bookmarks

@@ -18,6 +18,8 @@ export { redactOptions } from './secrets/secret-values.js';
 export { planTasks, selectedPipelines } from './plan/plan-tasks.js';
 export type { PlannedTask, TaskSelection } from './plan/plan-tasks.js';
 export { runPipelines } from './run/run-pipelines.js';
+export { checkPlugins } from './run/check-plugins.js';
+export type { PluginCheckResult } from './run/check-plugins.js';
 export type { RunOptions } from './run/run-pipelines.js';
 export { UsageError } from './errors/usage-error.js';
 export { openStateStore } from './state/open-state-store.js';

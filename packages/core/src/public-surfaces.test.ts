@@ -20,7 +20,7 @@ describe('public surfaces', () => {
 
   it('@etl/core/host exports what hosts load, plan and run with, and nothing of @etl/core', () => {
     expect(Object.keys(host).sort()).toEqual([
-      'ConfigError', 'TaskHost', 'UsageError', 'configJsonSchema', 'formatClock', 'loadConfig', 'openStateStore',
+      'ConfigError', 'TaskHost', 'UsageError', 'checkPlugins', 'configJsonSchema', 'formatClock', 'loadConfig', 'openStateStore',
       'planTasks', 'redactOptions', 'runPipelines', 'selectedPipelines', 'validateConfig',
     ]);
     expect(Object.keys(host).filter((name) => name in core)).toEqual([]);

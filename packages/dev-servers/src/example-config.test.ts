@@ -4,7 +4,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset, startAppView, type AppView } from './appview/index.js';
-import { runExample } from './example-run.js';
+import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import { exampleEnv, runExample } from './example-run.js';
 import { getObject, listKeys, startS3, type S3Server } from './s3/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -101,6 +103,44 @@ describe('root example config', () => {
     expect(result.stdout).not.toContain('NoSuchBucket');
     expect(appView.requests).toBe(before.calls);
     expect(await listKeys(s3, BUCKET)).toEqual(before.keys);
+  });
+
+  it('etl check: one line per source and sink, exit 0, nothing fetched or written; a missing bucket or a dead service is exit 1', async () => {
+    const check = (bucket: string, env: NodeJS.ProcessEnv = {}) =>
+      new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+        const bin = join(root, 'node_modules/@etl/cli/bin/etl.js');
+        const child = spawn(process.execPath, [bin, 'check', '--config', join(root, 'etl.config.ts')], { cwd: root, env: { ...exampleEnv({ appView, s3, bucket, starterPack }), ...env } });
+        let stdout = '';
+        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ code, stdout }));
+      });
+    const keys = await listKeys(s3, BUCKET);
+    const log = appView.requestLog.length;
+    const ok = await check(BUCKET);
+    expect(ok.stdout.trimEnd().split('\n')).toEqual([
+      'ok        source atproto.starterPackMembers (starterPackMembers)',
+      'ok        sink s3.ndjson (starterPackMembers, authorFeeds)',
+      'ok        source atproto.authorFeed (authorFeeds)',
+    ]);
+    expect(ok.code).toBe(0);
+    expect(appView.requestLog.slice(log).map((r) => r.nsid)).toEqual(['com.atproto.identity.resolveHandle', 'com.atproto.identity.resolveHandle']);
+
+    const noBucket = await check('no-such-bucket');
+    expect(noBucket.code).toBe(1);
+    expect(noBucket.stdout).toContain('FAILED    sink s3.ndjson (starterPackMembers, authorFeeds): s3://no-such-bucket: no such bucket');
+
+    const closed = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const dead = await check(BUCKET, { ATPROTO_SERVICE: `http://127.0.0.1:${closed}` });
+    expect(dead.code).toBe(1);
+    expect(dead.stdout).toContain(`FAILED    source atproto.starterPackMembers (starterPackMembers): http://127.0.0.1:${closed}: could not reach`);
+    expect(dead.stdout).not.toContain('retrying');
+    expect(await listKeys(s3, BUCKET)).toEqual(keys);
   });
 
   it('validates with no network call', async () => {

@@ -7,6 +7,7 @@ import type { OnMissingActor } from './errors/missing-actor.js';
 import { retryDelayMs } from './errors/retry-delay.js';
 import type { RetryAt429 } from './errors/retry-delay.js';
 import { HandleResolver } from './identity/handle-resolver.js';
+import { checkService } from './client/check-service.js';
 
 export interface ActorSourceParts<R> {
   readonly client: AtprotoClient;
@@ -45,5 +46,6 @@ export function actorSource<R>(parts: ActorSourceParts<R>): SourceInstance<R> {
     retryDelayMs: (error, policyDelayMs) => retryDelayMs(parts.retryAt429, error, policyDelayMs),
     sharedState: parts.client.sharedState,
     close: () => parts.client.close(),
+    check: (context) => checkService(parts.client, context),
   };
 }

@@ -8,6 +8,8 @@ import type { ListMembersOptions } from './list-members-source.js';
 import { ListPager } from './list-pager.js';
 import type { ListItemView } from './list-pager.js';
 import { clientSettingsOf } from './options/common-options.js';
+import type { PluginCheckContext } from '@etl/core';
+import { checkService } from './client/check-service.js';
 
 /** A live `atprotoListMembers` (see list-members-source.ts): loaded only when a run creates one. */
 export function createListMembersSource(options: ListMembersOptions): SourceInstance<ListItemView> {
@@ -16,6 +18,7 @@ export function createListMembersSource(options: ListMembersOptions): SourceInst
   const lists = new ListPager(client, options.limit ?? properties.limit.default, new HandleResolver(client));
   const retryAt429 = options.retryAt429 ?? properties.retryAt429.default;
   return {
+    check: (context: PluginCheckContext) => checkService(client, context),
     // The list's URI with its owner's DID: a handle in the partition is resolved once, and getList wants the DID.
     resolvePartition: ({ partition, signal, report }: ResolvePartitionRequest) => lists.resolve(partition, { signal, report }),
     fetchPage: ({ partition, resolved, cursor, signal, report }: FetchPageRequest) =>

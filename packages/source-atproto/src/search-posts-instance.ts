@@ -5,6 +5,8 @@ import { retryDelayMs } from './errors/retry-delay.js';
 import { clientSettingsOf } from './options/common-options.js';
 import { searchPostsOptionsSchema } from './search-posts-source.js';
 import type { PostView, SearchPostsOptions } from './search-posts-source.js';
+import type { PluginCheckContext } from '@etl/core';
+import { checkService } from './client/check-service.js';
 
 /** A live `atprotoSearchPosts` (see search-posts-source.ts): loaded only when a run creates one. */
 export function createSearchPostsSource(options: SearchPostsOptions): SourceInstance<PostView> {
@@ -17,6 +19,7 @@ export function createSearchPostsSource(options: SearchPostsOptions): SourceInst
   const retryAt429 = options.retryAt429 ?? properties.retryAt429.default;
   const filters = { since, until, author, mentions, lang, domain, url, tag: tag === undefined ? undefined : [...tag] };
   return {
+    check: (context: PluginCheckContext) => checkService(client, context),
     fetchPage: ({ partition, cursor, signal, report }: FetchPageRequest) =>
       client.call('app.bsky.feed.searchPosts', { signal, report }, async (agent, callSignal) => {
         const { data } = await agent.app.bsky.feed.searchPosts({ q: partition, sort, limit, cursor, ...filters }, { signal: callSignal });

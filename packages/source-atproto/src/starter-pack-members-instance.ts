@@ -12,6 +12,8 @@ import { clientSettingsOf } from './options/common-options.js';
 import { parseRecordPartition, recordUri, STARTER_PACK } from './partitions/record-partition.js';
 import { starterPackMembersOptionsSchema } from './starter-pack-members-source.js';
 import type { StarterPackMembersOptions } from './starter-pack-members-source.js';
+import type { PluginCheckContext } from '@etl/core';
+import { checkService } from './client/check-service.js';
 
 /** A live `atprotoStarterPackMembers` (see starter-pack-members-source.ts): loaded only when a run creates one. */
 export function createStarterPackMembersSource(options: StarterPackMembersOptions): SourceInstance<ListItemView> {
@@ -51,6 +53,7 @@ export function createStarterPackMembersSource(options: StarterPackMembersOption
   };
 
   return {
+    check: (context: PluginCheckContext) => checkService(client, context),
     // The pack's list, found once per task: every page of the task reads that same list.
     resolvePartition: ({ partition, signal, report }: ResolvePartitionRequest) => listOf(partition, { signal, report }),
     fetchPage: async ({ partition, resolved, cursor, signal, report }: FetchPageRequest) => {

@@ -12,6 +12,7 @@ const LOADERS: Record<Command, () => Promise<CommandHandler>> = {
   run: async () => (await import('./run.js')).runCommand,
   worker: async () => (await import('./worker.js')).workerCommand,
   validate: async () => (await import('./validate.js')).validateCommand,
+  check: async () => (await import('./check.js')).checkCommand,
   list: async () => (await import('./list.js')).listCommand,
   runs: async () => (await import('./runs.js')).runsCommand,
   state: async () => (await import('./state.js')).stateCommand,

@@ -1,4 +1,5 @@
 import type { OptionsOf, OptionsSchema } from './options-schema.js';
+import type { PluginCheckContext } from './sink.js';
 
 /** One page of records and the cursor of the next page (absent on the last page). */
 export interface SourcePage<R> {
@@ -47,6 +48,11 @@ export interface ResolvePartitionRequest {
 /** A live source, created once per factory call and shared by every task that uses that factory value. */
 export interface SourceInstance<R> {
   fetchPage(request: FetchPageRequest): Promise<SourcePage<R>>;
+  /**
+   * Optional, for `etl check`: one cheap call that shows the service answers and these credentials are
+   * accepted (a login when the source has credentials), fetching no data. Rejects with a one-line message.
+   */
+  check?(context: PluginCheckContext): Promise<void>;
   /**
    * Called once per task before the first page, under the same policy as pages, e.g. to resolve a handle
    * to a DID. The value is reported in events and passed to every `fetchPage` of the task.
