@@ -42,6 +42,7 @@ export type {
   SinkDefinition,
   SinkFactory,
   PluginCheckContext,
+  PluginCheckUnverified,
   SinkInstance,
   SinkOutput,
   SinkPlanEntry,

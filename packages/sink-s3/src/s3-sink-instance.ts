@@ -30,11 +30,22 @@ export function createS3Sink(options: S3SinkOptions): SinkInstance<unknown> {
   const manifestAdvice = 'give each s3Sink its own `manifest` key, or use one s3Sink value for these pipelines';
 
   return {
-    /** HeadBucket, with the sink's own client (its retry settings): the bucket exists and these credentials reach it. */
-    async check(context): Promise<void> {
-      await client.send(new HeadBucketCommand({ Bucket: bucket }), context.signal ? { abortSignal: context.signal } : {}).catch((error: unknown) => {
-        throw toS3CheckError(error, { bucket, endpoint });
-      });
+    /**
+     * HeadBucket, with the sink's own client (its retry settings): the bucket exists and these credentials
+     * reach it. A writer allowed only s3:PutObject is denied HeadBucket (it needs s3:ListBucket) yet writes
+     * fine, so a denial leaves the bucket unverified instead of failing the run.
+     */
+    async check(context) {
+      try {
+        await client.send(new HeadBucketCommand({ Bucket: bucket }), context.signal ? { abortSignal: context.signal } : {});
+        return undefined;
+      } catch (error) {
+        const failure = toS3CheckError(error, { bucket, endpoint });
+        if (failure instanceof EtlError && failure.code === 'S3_ACCESS_DENIED') {
+          return { unverified: `s3://${bucket}: HeadBucket was denied (it needs s3:ListBucket), so the bucket was not checked; writes need only s3:PutObject and go ahead` };
+        }
+        throw failure;
+      }
     },
 
     async open(task: SinkTask): Promise<SinkWriter<unknown>> {

@@ -14,10 +14,11 @@ export async function checkCommand(args: CliArgs, io: CliIo): Promise<number> {
     writeLine(io.stdout, JSON.stringify({ file: config.file, ok: results.every((r) => r.status !== 'failed'), plugins: results }, null, 2));
   } else {
     for (const r of results) {
-      const label = r.status === 'ok' ? 'ok       ' : r.status === 'failed' ? 'FAILED   ' : 'unchecked';
-      const detail = r.status === 'failed' ? `: ${r.message ?? 'failed'}` : r.status === 'unchecked' ? ': the plugin has no check' : '';
+      const label = { ok: 'ok        ', failed: 'FAILED    ', unchecked: 'unchecked ', unverified: 'unverified' }[r.status];
+      const detail = r.status === 'failed' || r.status === 'unverified' ? `: ${r.message ?? r.status}` : r.status === 'unchecked' ? ': the plugin has no check' : '';
       writeLine(io.stdout, `${label} ${r.kind} ${r.plugin} (${r.pipelines.join(', ')})${detail}`);
     }
   }
+  // Unverified is not failed: the run would go on, and its writes will tell.
   return results.some((r) => r.status === 'failed') ? EXIT.taskFailed : EXIT.ok;
 }

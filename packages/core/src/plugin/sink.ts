@@ -71,15 +71,24 @@ export interface PluginCheckContext {
   readonly signal?: AbortSignal | undefined;
 }
 
+/**
+ * What a `check()` may resolve with when it could not tell either way, e.g. credentials allowed to write but
+ * not to look (a HeadBucket denied to a writer with only s3:PutObject). A run goes on; `etl check` shows it.
+ */
+export interface PluginCheckUnverified {
+  readonly unverified: string;
+}
+
 export interface SinkInstance<T> {
   open(task: SinkTask): Promise<SinkWriter<T>>;
   /**
    * Optional: checks that the target is there and these credentials may use it, without writing anything
    * (e.g. a HEAD of the bucket). A run calls it once per instance, before the first task that writes to
    * the instance makes its first source call; a rejection fails those tasks with its message, so make it
-   * one line that names the target (`s3://bucket: no such bucket`).
+   * one line that names the target (`s3://bucket: no such bucket`). Reject only on what is certain to fail
+   * the run; resolve with `{ unverified }` when the check itself was not allowed.
    */
-  check?(context: PluginCheckContext): Promise<void>;
+  check?(context: PluginCheckContext): Promise<void | PluginCheckUnverified>;
   /**
    * Called once after every task of the run has settled (e.g. to write a run manifest). What it returns is
    * listed in the run summary. A failure here fails the run, not the tasks.

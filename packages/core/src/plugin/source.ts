@@ -1,5 +1,5 @@
 import type { OptionsOf, OptionsSchema } from './options-schema.js';
-import type { PluginCheckContext } from './sink.js';
+import type { PluginCheckContext, PluginCheckUnverified } from './sink.js';
 
 /** One page of records and the cursor of the next page (absent on the last page). */
 export interface SourcePage<R> {
@@ -52,7 +52,7 @@ export interface SourceInstance<R> {
    * Optional, for `etl check`: one cheap call that shows the service answers and these credentials are
    * accepted (a login when the source has credentials), fetching no data. Rejects with a one-line message.
    */
-  check?(context: PluginCheckContext): Promise<void>;
+  check?(context: PluginCheckContext): Promise<void | PluginCheckUnverified>;
   /**
    * Called once per task before the first page, under the same policy as pages, e.g. to resolve a handle
    * to a DID. The value is reported in events and passed to every `fetchPage` of the task.

@@ -11,8 +11,8 @@ export interface PluginCheckResult {
   /** The plugin's name, e.g. `s3.ndjson`. */
   readonly plugin: string;
   readonly pipelines: readonly string[];
-  /** `unchecked`: the plugin has no `check()`. */
-  readonly status: 'ok' | 'failed' | 'unchecked';
+  /** `unchecked`: the plugin has no `check()`; `unverified`: its check could not tell (not a failure). */
+  readonly status: 'ok' | 'failed' | 'unchecked' | 'unverified';
   readonly message?: string | undefined;
 }
 
@@ -33,15 +33,15 @@ export async function checkPlugins(config: ResolvedConfig, selection: TaskSelect
   const results: PluginCheckResult[] = [];
   for (const { kind, spec, pipelines } of plugins.values()) {
     const base = { kind, plugin: spec.definition.name, pipelines };
-    let instance: { check?: (context: { signal?: AbortSignal | undefined }) => Promise<void>; close?: () => Promise<void> } | undefined;
+    let instance: { check?: (context: { signal?: AbortSignal | undefined }) => Promise<void | { unverified: string }>; close?: () => Promise<void> } | undefined;
     try {
       instance = await (spec.definition.create as (options: unknown) => unknown)(spec.options) as typeof instance;
       if (!instance?.check) {
         results.push({ ...base, status: 'unchecked' });
         continue;
       }
-      await instance.check({ signal: selection.signal });
-      results.push({ ...base, status: 'ok' });
+      const outcome = await instance.check({ signal: selection.signal });
+      results.push(outcome ? { ...base, status: 'unverified', message: redactor.redact(outcome.unverified) } : { ...base, status: 'ok' });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       results.push({ ...base, status: 'failed', message: redactor.redact(message.split('\n')[0] ?? message) });

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../config/validate-config.js';
 import { countingPages, memorySinkWith, memorySourceWith, newMemoryStore } from '../test-support/memory-plugins.js';
+import { checkPlugins } from './check-plugins.js';
 import { runPipelines } from './run-pipelines.js';
 
 /** A memory sink whose instance has a `check()` (and a `finishRun`) that count their calls. */
-function checkedSink(check: () => Promise<void>) {
+function checkedSink(check: () => Promise<void | { unverified: string }>) {
   const store = newMemoryStore();
   const spec = memorySinkWith(store);
   const calls = { check: 0, finishRun: 0 };
@@ -16,7 +17,7 @@ function checkedSink(check: () => Promise<void>) {
         ...(spec.definition.create() as object),
         check: async () => {
           calls.check++;
-          await check();
+          return check();
         },
         finishRun: async () => {
           calls.finishRun++;
@@ -57,5 +58,19 @@ describe('sink check before the first page', () => {
     expect(summary.status).toBe('succeeded');
     expect(calls).toEqual({ check: 1, finishRun: 1 });
     expect([...store.committed.keys()].sort()).toEqual(['a/x', 'a/y']);
+  });
+
+  it('an unverified check lets the run go on, and etl check reports it as unverified, not failed', async () => {
+    const { sink, store, calls } = checkedSink(async () => ({ unverified: 'mem://box: looking was denied' }));
+    const source = memorySourceWith({ fetch: countingPages(2, 3) });
+    const config = validateConfig({ pipelines: { a: { source, partitions: ['x'], sink } } }, 'test.config.ts');
+    const summary = await runPipelines(config, { state: false });
+    expect(summary.status).toBe('succeeded');
+    expect([...store.committed.keys()]).toEqual(['a/x']);
+    expect(await checkPlugins(config)).toEqual([
+      { kind: 'source', plugin: source.definition.name, pipelines: ['a'], status: 'unchecked' },
+      { kind: 'sink', plugin: sink.definition.name, pipelines: ['a'], status: 'unverified', message: 'mem://box: looking was denied' },
+    ]);
+    expect(calls.check).toBe(2);
   });
 });
