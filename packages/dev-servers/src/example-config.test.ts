@@ -119,16 +119,16 @@ describe('root example config', () => {
     const log = appView.requestLog.length;
     const ok = await check(BUCKET);
     expect(ok.stdout.trimEnd().split('\n')).toEqual([
-      'ok        source atproto.starterPackMembers (starterPackMembers)',
-      'ok        sink s3.ndjson (starterPackMembers, authorFeeds)',
-      'ok        source atproto.authorFeed (authorFeeds)',
+      'ok         source atproto.starterPackMembers (starterPackMembers)',
+      'ok         sink s3.ndjson (starterPackMembers, authorFeeds)',
+      'ok         source atproto.authorFeed (authorFeeds)',
     ]);
     expect(ok.code).toBe(0);
     expect(appView.requestLog.slice(log).map((r) => r.nsid)).toEqual(['com.atproto.identity.resolveHandle', 'com.atproto.identity.resolveHandle']);
 
     const noBucket = await check('no-such-bucket');
     expect(noBucket.code).toBe(1);
-    expect(noBucket.stdout).toContain('FAILED    sink s3.ndjson (starterPackMembers, authorFeeds): s3://no-such-bucket: no such bucket');
+    expect(noBucket.stdout).toContain('FAILED     sink s3.ndjson (starterPackMembers, authorFeeds): s3://no-such-bucket: no such bucket');
 
     const closed = await new Promise<number>((resolve) => {
       const server = createServer().listen(0, '127.0.0.1', () => {
@@ -138,7 +138,7 @@ describe('root example config', () => {
     });
     const dead = await check(BUCKET, { ATPROTO_SERVICE: `http://127.0.0.1:${closed}` });
     expect(dead.code).toBe(1);
-    expect(dead.stdout).toContain(`FAILED    source atproto.starterPackMembers (starterPackMembers): http://127.0.0.1:${closed}: could not reach`);
+    expect(dead.stdout).toContain(`FAILED     source atproto.starterPackMembers (starterPackMembers): http://127.0.0.1:${closed}: could not reach`);
     expect(dead.stdout).not.toContain('retrying');
     expect(await listKeys(s3, BUCKET)).toEqual(keys);
   });
