@@ -16,11 +16,13 @@ import { referenceMemorySink, startReferenceNetwork } from './test-support/refer
 import type { ReferenceNetwork } from './test-support/reference-network.js';
 
 const LIMIT = 25;
-const TIMEOUT_MS = 1_000;
+// Wide enough that a good answer of the in-process AppView never times out on a loaded 2-core machine
+// (the retry count is asserted exactly), yet the stall below still does.
+const TIMEOUT_MS = 4_000;
 /** A slow body: its second half 250 ms after the first, well within timeoutMs. */
 const SLOW_MS = 250;
 /** A stalled body: its second half would come after timeoutMs, so the call times out and is retried. */
-const STALL_MS = 1_500;
+const STALL_MS = 5_000;
 /** The faults that fail a call (a slow body is only slow). */
 const FAILING: readonly ProxyFault[] = ['bad-gateway-json', 'html-503', 'truncated', 'stall'];
 
