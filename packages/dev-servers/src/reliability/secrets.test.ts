@@ -77,10 +77,10 @@ describe('secrets never leak', () => {
     // s3rver checks the access key only, so the recognisable secret key signs successful requests here...
     const okPlain = await run(['run'], AWS_SECRET);
     expect(okPlain.code).toBe(0);
-    // ...and failing ones when the endpoint is gone: every task fails and says why.
+    // ...and failing ones when the endpoint is gone: the sink's check fails every task before any fetch, and says why.
     const badAws = await run(['run', '--json'], AWS_SECRET, APP_PASSWORD, 'http://127.0.0.1:9');
     expect(badAws.code, badAws.stdout.slice(0, 400)).toBe(1);
-    expect(badAws.stdout).toContain('S3_WRITE_FAILED');
+    expect(badAws.stdout).toContain('S3_CHECK_FAILED'); // the sink's check before the first page
     // A wrong app password: the login is refused; the message must not echo what was tried.
     const sessions = (await filesUnder(join(dir, '.etl'))).filter((f) => f.includes('atproto-sessions'));
     expect(sessions).toHaveLength(1); // the session was persisted...
