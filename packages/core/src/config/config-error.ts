@@ -10,10 +10,15 @@ export interface ConfigProblem {
   readonly suggestion?: string | undefined;
 }
 
+/** Line breaks inside a message (from a key or name in the config) escaped, so that one problem is one line. */
+function oneLine(text: string): string {
+  return text.replace(/[\r\n\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function formatProblem(problem: ConfigProblem): string {
   const where = problem.path ? `${problem.file}: ${problem.path}` : problem.file;
   const hint = problem.suggestion ? ` (${problem.suggestion})` : '';
-  return `${where}: ${problem.message}${hint}`;
+  return oneLine(`${where}: ${problem.message}${hint}`);
 }
 
 /** A config that cannot be loaded or is invalid: carries every problem found, not just the first. */

@@ -155,6 +155,7 @@ export function describeFound(value: unknown, secret = false): string {
     const keys = Object.keys(value);
     return keys.length === 0 ? 'an empty object' : `an object with keys ${keys.slice(0, 5).join(', ')}`;
   }
-  const text = JSON.stringify(value);
+  // JSON.stringify throws on a bigint and gives undefined for a symbol.
+  const text = typeof value === 'bigint' ? `${value}n` : typeof value === 'symbol' ? String(value) : JSON.stringify(value);
   return `${typeof value} ${text.length > 60 ? `${text.slice(0, 57)}...` : text}`;
 }

@@ -248,6 +248,7 @@ function checkPartitionsValue(value: unknown, source: SourceSpec | undefined, at
   const path = joinPath([...at, 'partitions']);
   if (isPartitionsFrom(value)) {
     const others = pipelineNames.filter((name) => name !== at[1]);
+    if (typeof value.pipeline !== 'string') return [{ path, message: `fromPipeline(...) needs the name of a pipeline, found ${describeFound(value.pipeline)}` }];
     if (typeof value.select !== 'function') return [{ path, message: `fromPipeline(...) needs a select function, found ${describeFound(value.select)}` }];
     if (value.pipeline === at[1]) return [{ path, message: `a pipeline cannot take its partitions from itself ('${value.pipeline}')` }];
     if (!others.includes(value.pipeline)) {
@@ -286,7 +287,7 @@ function checkSinkPlan(definition: SinkSpec['definition'], entries: readonly Sin
 function checkPipelineGraph(pipelines: Record<string, RawPipeline>): SchemaProblem[] {
   const upstream = new Map<string, string>();
   for (const [name, p] of Object.entries(pipelines)) {
-    if (isPlainObject(p) && isPartitionsFrom(p.partitions) && p.partitions.pipeline !== name && p.partitions.pipeline in pipelines) {
+    if (isPlainObject(p) && isPartitionsFrom(p.partitions) && typeof p.partitions.pipeline === 'string' && p.partitions.pipeline !== name && p.partitions.pipeline in pipelines) {
       upstream.set(name, p.partitions.pipeline);
     }
   }
@@ -341,7 +342,12 @@ function checkPartitions(partitions: readonly unknown[], source: SourceSpec | un
 
 function checkBackoffOrder(policy: PolicyConfig | undefined, at: readonly string[]): SchemaProblem[] {
   const backoff = policy?.retry?.backoff;
-  if (!backoff || !('exponential' in backoff) || !backoff.exponential) return [];
+  // The schema skips keys set to undefined: `{ constant: undefined }` passes it but has no backoff to resolve.
+  if (isPlainObject(backoff) && Object.keys(backoff).length > 0 && Object.values(backoff).every((value) => value === undefined)) {
+    return [{ path: joinPath([...at, 'retry', 'backoff']), message: 'expected constant or exponential, found only keys set to undefined' }];
+  }
+  // Wrong shapes (a number for backoff, say) were already reported by the schema.
+  if (!isPlainObject(backoff) || !('exponential' in backoff) || !isPlainObject(backoff.exponential)) return [];
   const { initial, max } = backoff.exponential;
   try {
     if (durationToMs(initial) > durationToMs(max)) {
