@@ -8,8 +8,9 @@ import { CursorLoopError } from './task-runner.js';
 // Property-based (issue 17): the page loop settles on any cursor sequence, following the core's rule
 // (task-runner.ts): a page with records and a truthy cursor asks for the next page at that cursor; a page
 // without records or without a (truthy) cursor ends the task; a page returning the very cursor it was
-// asked for fails the task with CursorLoopError (SOURCE_CURSOR_LOOP). The rule compares with the previous
-// cursor only, so an earlier cursor coming back later (a, b, a) is fetched again.
+// asked for, or any cursor it returned earlier in the task (a, b, a), fails the task with CursorLoopError
+// (SOURCE_CURSOR_LOOP). A second property drives a source whose next cursor depends only on the cursor it
+// was asked with, as real APIs behave, through cycles: it must stop after at most one fetch per cursor.
 
 const LOOP_CODE = new CursorLoopError('x').code;
 
@@ -39,13 +40,15 @@ type Page = { records: number; cursor: string | undefined };
 /** What the rule says: how many fetches, with which cursors, and how the task ends. */
 function expected(sequence: readonly Page[]): { requested: (string | undefined)[]; outcome: 'succeeded' | 'loop' } {
   const requested: (string | undefined)[] = [];
+  const seen = new Set<string>();
   let current: string | undefined;
   for (let i = 0; ; i++) {
     requested.push(current);
     const { records, cursor: next } = sequence[i] ?? { records: 0, cursor: undefined };
     const hasMore = Boolean(next) && records > 0;
     if (!hasMore) return { requested, outcome: 'succeeded' };
-    if (next === current) return { requested, outcome: 'loop' };
+    if (seen.has(next as string)) return { requested, outcome: 'loop' };
+    seen.add(next as string);
     current = next;
   }
 }
@@ -95,5 +98,42 @@ describe('the page loop (properties)', () => {
     // Both endings were exercised (the generators make each likely in almost every run of 300).
     expect(outcomes.succeeded).toBeGreaterThan(10);
     expect(outcomes.loop).toBeGreaterThan(10);
+  }, 30_000);
+
+  it('stops a source whose cursors go round (a function of the cursor asked with) after one fetch per cursor', async () => {
+    const alphabet = ['a', 'b', 'c', 'd'];
+    const loops = { loop: 0, end: 0 };
+    await fc.assert(
+      // next[i]: the cursor the page at alphabet[i] (index 4: the first page) hands back; undefined ends.
+      fc.asyncProperty(fc.array(fc.constantFrom('a', 'b', 'c', 'd', undefined), { minLength: 5, maxLength: 5 }), async (next) => {
+        let fetches = 0;
+        const source = memorySourceWith({
+          fetch: ({ cursor }) => {
+            if (++fetches > 100) throw new Error(`runaway: ${fetches} fetches`);
+            const at = cursor === undefined ? 4 : alphabet.indexOf(cursor);
+            return { records: [{ at }], cursor: next[at] };
+          },
+          isRetryable: () => false,
+        });
+        const config = validateConfig({ pipelines: { feeds: { source, partitions: ['alice'], sink: memorySinkWith(newMemoryStore()) } } }, 'test.config.ts');
+        const summary = await runPipelines(config, { state: false });
+        // Walk the graph as the rule does: it ends at undefined, or at the first cursor seen twice.
+        const seen = new Set<string>();
+        let at: string | undefined = next[4];
+        let expectedFetches = 1;
+        while (at !== undefined && !seen.has(at)) {
+          seen.add(at);
+          expectedFetches++;
+          at = next[alphabet.indexOf(at)];
+        }
+        expect(fetches).toBe(expectedFetches);
+        expect(fetches).toBeLessThanOrEqual(alphabet.length + 1);
+        expect(summary.tasks[0]?.error?.code).toBe(at === undefined ? undefined : LOOP_CODE);
+        loops[at === undefined ? 'end' : 'loop']++;
+      }),
+      { numRuns: 300, timeout: 2000, markInterruptAsFailure: true, interruptAfterTimeLimit: 20_000 },
+    );
+    expect(loops.loop).toBeGreaterThan(10);
+    expect(loops.end).toBeGreaterThan(10);
   }, 30_000);
 });

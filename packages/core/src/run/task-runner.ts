@@ -26,10 +26,17 @@ export interface TaskRuntime {
   readonly plugins: () => Promise<{ source: SourceInstance<unknown>; gate: SourceCallGate; sink: SinkInstance<unknown> }>;
 }
 
-/** A source that hands back the cursor it was given would page forever. */
+/**
+ * A source that hands back a cursor it already gave in this task would page forever: the cursor it was
+ * asked for (a -> a), or an earlier one (a -> b -> a). A cursor names a position, so coming back to one
+ * means the same pages again.
+ */
 export class CursorLoopError extends EtlError {
-  constructor(cursor: string) {
-    super('SOURCE_CURSOR_LOOP', `the source returned the same cursor it was asked for (${JSON.stringify(cursor)}); stopping to avoid an endless loop`);
+  constructor(cursor: string, again: 'asked' | 'earlier' = 'asked') {
+    super(
+      'SOURCE_CURSOR_LOOP',
+      `the source returned ${again === 'asked' ? 'the same cursor it was asked for' : 'a cursor it had already returned in this task'} (${JSON.stringify(cursor)}); stopping to avoid an endless loop`,
+    );
   }
 }
 
@@ -113,6 +120,8 @@ export async function runTask(task: TaskRef, runtime: TaskRuntime): Promise<Task
       call(() => source.fetchPage({ pipeline: task.pipeline, partition: task.partition, resolved, cursor: pageCursor, bookmark, signal, report }));
 
     let pagesInChunk = 0;
+    // Every cursor of this task (since its checkpoint): coming back to any of them is a loop.
+    const seen = new Set<string>(cursor ? [cursor] : []);
     let next: Promise<SourcePage<unknown>> | undefined = fetchPage(cursor);
     while (next) {
       const page = await next;
@@ -122,9 +131,10 @@ export async function runTask(task: TaskRef, runtime: TaskRuntime): Promise<Task
       records += page.records.length;
       if (page.bookmark !== undefined) newBookmark = page.bookmark;
       const hasMore = Boolean(page.cursor) && page.records.length > 0;
-      if (hasMore && page.cursor === cursor) throw new CursorLoopError(page.cursor as string);
+      if (hasMore && seen.has(page.cursor as string)) throw new CursorLoopError(page.cursor as string, page.cursor === cursor ? 'asked' : 'earlier');
       if (hasMore) {
         cursor = page.cursor;
+        seen.add(cursor as string);
         next = fetchPage(cursor);
         next.catch(() => undefined); // observed on the next turn; this keeps a failed prefetch from being "unhandled" meanwhile
       }
