@@ -5,11 +5,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AtpAgent } from '@atproto/api';
-import { defineSink, fromPipeline, localState } from '@etl/core';
+import { fromPipeline, localState } from '@etl/core';
 import { runPipelines, validateConfig } from '@etl/core/host';
 import type { RunEvent, RunSummary, SourceSpec, StateStore } from '@etl/core';
-import { ACTOR_KEYS, COLLECTIONS, RepoWriter, seedReferenceData, startPostgres, startTestNetwork } from '@etl/atproto-testnet';
-import type { CreatedRecord, PostgresServer, ReferenceData, SeededActor, StartedTestNetwork } from '@etl/atproto-testnet';
+import { ACTOR_KEYS, COLLECTIONS, RepoWriter } from '@etl/atproto-testnet';
+import type { CreatedRecord, ReferenceData, SeededActor, StartedTestNetwork } from '@etl/atproto-testnet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   atprotoAuthorFeed,
@@ -20,35 +20,20 @@ import {
   atprotoStarterPackMembers,
 } from './index.js';
 import type { FeedViewPost, ListItemView } from './index.js';
+import { referenceMemorySink, startReferenceNetwork, type ReferenceNetwork } from './test-support/reference-network.js';
 
-let postgres: PostgresServer | undefined;
+let reference: ReferenceNetwork | undefined;
 let testnet: StartedTestNetwork | undefined;
 let data: ReferenceData;
 
-async function tearDown(): Promise<void> {
-  const closing = testnet?.close();
-  testnet = undefined;
-  try {
-    await closing;
-  } finally {
-    const stopping = postgres?.stop();
-    postgres = undefined;
-    await stopping;
-  }
-}
-
 beforeAll(async () => {
-  try {
-    postgres = await startPostgres();
-    testnet = await startTestNetwork({ postgresUrl: postgres.url });
-    data = await seedReferenceData(testnet.network);
-  } catch (error) {
-    await tearDown().catch(() => undefined);
-    throw error;
-  }
+  reference = await startReferenceNetwork();
+  ({ testnet, data } = reference);
 }, 180_000);
 
-afterAll(tearDown, 60_000);
+afterAll(async () => {
+  await reference?.close();
+}, 60_000);
 
 const actors = (): SeededActor[] => ACTOR_KEYS.map((key) => data.actors[key]);
 
@@ -59,30 +44,6 @@ interface Collected<R> {
   readonly records: Map<string, R[]>;
   /** Records per fetched page, per partition, in order. */
   readonly pages: Map<string, number[]>;
-}
-
-/** A sink made with defineSink that keeps each task's committed records under `<pipeline>/<partition>`. */
-function memorySink(records: Map<string, unknown[]>) {
-  const sink = defineSink({
-    name: 'test.referenceMemorySink',
-    options: { type: 'object', additionalProperties: false, properties: {} } as const,
-    create: () => ({
-      open: async (task) => {
-        const buffer: unknown[] = [];
-        return {
-          write: async (page: readonly unknown[]) => {
-            buffer.push(...page);
-          },
-          commit: async () => {
-            records.set(`${task.pipeline}/${task.partition}`, buffer);
-            return { outputs: [{ location: `memory:${task.pipeline}/${task.partition}`, records: buffer.length }] };
-          },
-          abort: async () => undefined,
-        };
-      },
-    }),
-  });
-  return sink({});
 }
 
 // A failure here is a finding, not something to wait out: one attempt, no backoff.
@@ -98,7 +59,7 @@ async function runReference(
 ): Promise<Collected<unknown>> {
   const records = new Map<string, unknown[]>();
   const pages = new Map<string, number[]>();
-  const sink = memorySink(records);
+  const sink = referenceMemorySink(records);
   const config = validateConfig(
     {
       concurrency: { limit: 4 },
