@@ -5,6 +5,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const workspaceRoot = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
+// By path, not as a dependency: the CLI depends on this package (an optional peer), so a dependency back
+// would be a cycle. The root `tsc -b` builds it before any test runs.
 const etlBin = join(workspaceRoot, 'packages/cli/bin/etl.js');
 
 export interface WorkerLine {
